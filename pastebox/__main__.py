@@ -1,0 +1,3 @@
+from pastebox.cli import main
+
+raise SystemExit(main())
