@@ -1,0 +1,95 @@
+"""create_app(): the surfaces merged into one Bottle app, with error handlers and headers."""
+
+import time
+from collections.abc import Callable
+
+import bottle
+
+from pastebox.config import Config
+from pastebox.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, TooLarge
+from pastebox.limits import GuessThrottle, TokenBucket
+from pastebox.render import Renderer
+from pastebox.store import Store
+from pastebox.web.api import make_api
+from pastebox.web.context import Services
+from pastebox.web.curl import make_curl, negotiated_error
+from pastebox.web.pages import HTML_TYPE, make_static
+from pastebox.web.plugins import ErrorShape, InternalError, json_error
+
+# Errors bottle raises before a route runs (no route, wrong method) answer in the shape of the
+# surface that owns the path; the first matching prefix wins.
+ERROR_SHAPES: tuple[tuple[str, ErrorShape], ...] = (
+    ("/api/", json_error),
+    ("/", negotiated_error),
+)
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+}
+HTML_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+def _router_error(error: bottle.HTTPError) -> PasteboxError:
+    if error.status_code == 404:
+        return NotFound("no such page")
+    if error.status_code == 405:
+        return MethodNotAllowed("method not allowed here")
+    if error.status_code == 413:
+        return TooLarge("request is too large")
+    if error.status_code < 500:
+        return Invalid(str(error.body or "bad request")[:200])
+    return InternalError("internal error; the administrator can find it in the log")
+
+
+def _on_error(error: bottle.HTTPError) -> str:
+    path = bottle.request.environ.get("PATH_INFO", "/")
+    shape = next(shape for prefix, shape in ERROR_SHAPES if path.startswith(prefix))
+    body, content_type = shape(_router_error(error))
+    bottle.response.content_type = content_type
+    return body
+
+
+def _security_headers() -> None:
+    headers = bottle.response.headers
+    for name, value in SECURITY_HEADERS.items():
+        headers.setdefault(name, value)
+    if bottle.response.content_type.startswith("text/html"):
+        headers.setdefault("Content-Security-Policy", HTML_POLICY)
+
+
+def create_app(
+    config: Config,
+    store: Store,
+    *,
+    now: Callable[[], float] = time.time,
+    renderer: Renderer | None = None,
+) -> bottle.Bottle:
+    """A complete pastebox WSGI app over `store`; `now` is the clock every rule reads."""
+    services = Services(
+        cfg=config,
+        store=store,
+        now=now,
+        throttle=GuessThrottle(),
+        limiter=TokenBucket(config.rate_limit),
+        renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
+        started_at=now(),
+    )
+    app = bottle.Bottle(autojson=False)
+    for surface in (make_static(services), make_api(services), make_curl(services)):
+        app.merge(surface)
+    for status in (400, 404, 405, 413, 414, 500):
+        app.error(status)(_on_error)
+    app.add_hook("after_request", _security_headers)
+    app.config["pastebox.services"] = services
+    return app
+
+
+def services_of(app: bottle.Bottle) -> Services:
+    return app.config["pastebox.services"]
+
+
+__all__ = ["create_app", "services_of", "HTML_TYPE"]

@@ -1,0 +1,203 @@
+"""Typed settings: defaults < TOML file < PASTEBOX_* environment < command-line flags.
+
+Every setting carries its help text here; `--help`, the README table and a test are built from it.
+"""
+
+import dataclasses
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+ENV_PREFIX = "PASTEBOX_"
+SECOND, MINUTE, HOUR, DAY, WEEK = 1, 60, 3600, 86400, 7 * 86400
+MONTH, YEAR = 30 * DAY, 365 * DAY
+
+# Presets understood everywhere a TTL is typed (curl `ttl=`, `expiresIn`); "1m" is a month, as in
+# the preset list users know from other paste servers; minutes are written "10m", "30min" or "60s".
+TTL_PRESETS = {
+    "5m": 5 * MINUTE,
+    "10m": 10 * MINUTE,
+    "1h": HOUR,
+    "1d": DAY,
+    "1w": WEEK,
+    "1m": MONTH,
+    "1y": YEAR,
+    "never": 0,
+}
+TTL_UNITS = {
+    "s": SECOND, "sec": SECOND, "m": MINUTE, "min": MINUTE, "h": HOUR, "d": DAY,
+    "w": WEEK, "mo": MONTH, "month": MONTH, "y": YEAR,
+}  # fmt: skip
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message is one line naming the setting."""
+
+
+def parse_ttl(value: str) -> int:
+    """'3600', '10m', '1h', '2d', '1w', '1m' (month), '1y', 'never' -> seconds (0 = never)."""
+    text = str(value).strip().lower()
+    if text in TTL_PRESETS:
+        return TTL_PRESETS[text]
+    if text.isascii() and text.isdigit():
+        return int(text)
+    digits = text.rstrip("abcdefghijklmnopqrstuvwxyz")
+    unit = text[len(digits) :]
+    if digits.isascii() and digits.isdigit() and unit in TTL_UNITS:
+        return int(digits) * TTL_UNITS[unit]
+    raise ValueError(f"not a duration: {value!r} (seconds, or 10m 1h 1d 1w 1m 1y never)")
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("expected an integer")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not (text.isascii() and text.lstrip("-").isdigit()):
+        raise ValueError(f"expected an integer, got {value!r}")
+    return int(text)
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("expected a number")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a number, got {value!r}") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValueError("expected a finite number")
+    return number
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {value!r}")
+    return value
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in options:
+            raise ValueError(f"expected one of {', '.join(options)}, got {value!r}")
+        return text
+
+    return parse
+
+
+def _duration(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else parse_ttl(value)
+
+
+def _cpu_pin(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text in ("auto", "off") or (text.isascii() and text.isdigit()):
+        return text
+    raise ValueError(f"expected auto, off or a CPU number, got {value!r}")
+
+
+def setting(default: Any, parse: Callable[[Any], Any], help: str, *, minimum: float | None = None) -> Any:
+    return field(default=default, metadata={"parse": parse, "help": help, "minimum": minimum})
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = setting("127.0.0.1", _str, "Address to listen on.")
+    port: int = setting(8080, _int, "TCP port to listen on (0 picks a free one).", minimum=0)
+    db: str = setting("./pastebox.db", _str, "SQLite database file (created if missing).")
+    base_url: str = setting("", _str, "Absolute URL prefix for links, e.g. https://paste.example.org behind a proxy; empty: from the request.")
+    max_paste_bytes: int = setting(10 * 1024 * 1024, _int, "Largest paste (all files together), enforced while reading the body.", minimum=1)
+    max_files: int = setting(20, _int, "Most files in one paste.", minimum=1)
+    max_ttl: int = setting(YEAR, _duration, "Longest time to live a creator may ask for (seconds or 1d/1w/1y).", minimum=1)
+    default_ttl: int = setting(0, _duration, "Time to live when the creator gives none (0 or never: kept until deleted).", minimum=0)
+    janitor_interval: int = setting(60, _int, "Seconds between janitor sweeps that purge expired and burned content.", minimum=1)
+    rate_limit: int = setting(60, _int, "Writes per minute per client (token bucket); 0 turns it off.", minimum=0)
+    trust_proxy: bool = setting(False, _bool, "Take the client address from X-Forwarded-For (only behind a proxy you run).")
+    synchronous: str = setting("full", _choice("full", "normal"), "SQLite synchronous mode: full (a 201 survives power loss) or normal (faster; a crash may lose the last commits).")
+    threads: int = setting(8, _int, "Waitress worker threads.", minimum=1)
+    cpu_pin: str = setting("auto", _cpu_pin, "Pin the server to one CPU: auto (the first allowed), off, or a CPU number. Avoids the GIL hand-off collapse of threaded Python on multi-core machines.")
+    render_timeout: float = setting(2.0, _float, "Seconds a syntax-highlighting render may take before it falls back to plain text.", minimum=0.1)
+    render_workers: int = setting(1, _int, "Worker processes for syntax highlighting.", minimum=1)
+    log_level: str = setting("info", _choice("debug", "info", "warning", "error"), "Logging level.")
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The read cap for a request body: the paste limit plus room for JSON/multipart framing."""
+        return self.max_paste_bytes + max(64 * 1024, self.max_paste_bytes // 3)
+
+
+def settings() -> list[dataclasses.Field]:
+    return list(dataclasses.fields(Config))
+
+
+def env_name(name: str) -> str:
+    return ENV_PREFIX + name.upper()
+
+
+def _parse_one(f: dataclasses.Field, value: Any, source: str) -> Any:
+    try:
+        parsed = f.metadata["parse"](value)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: bad value for {f.name}: {exc}") from None
+    minimum = f.metadata["minimum"]
+    if minimum is not None and parsed < minimum:
+        raise ConfigError(f"{source}: {f.name} must be at least {minimum}, got {parsed}")
+    return parsed
+
+
+def load_config(
+    file: str | None = None,
+    env: Mapping[str, str] | None = None,
+    flags: Mapping[str, Any] | None = None,
+) -> Config:
+    """Merge the layers; unknown keys and bad values raise ConfigError with one clear line."""
+    fields = {f.name: f for f in settings()}
+    values: dict[str, Any] = {}
+    if file:
+        try:
+            with open(file, "rb") as fh:
+                table = tomllib.load(fh)
+        except OSError as exc:
+            raise ConfigError(f"config file {file}: {exc.strerror}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {file}: {exc}") from None
+        for key, value in table.get("pastebox", table).items():
+            name = key.replace("-", "_")
+            if name not in fields:
+                raise ConfigError(f"config file {file}: unknown setting {key!r}")
+            values[name] = _parse_one(fields[name], value, f"config file {file}")
+    env = os.environ if env is None else env
+    for key, value in env.items():
+        if not key.startswith(ENV_PREFIX):
+            continue
+        name = key[len(ENV_PREFIX) :].lower()
+        if name in fields:
+            values[name] = _parse_one(fields[name], value, f"environment {key}")
+        elif name not in CLIENT_ENV:
+            raise ConfigError(f"environment {key}: unknown setting (known: {', '.join(fields)})")
+    for name, value in (flags or {}).items():
+        if value is not None:
+            values[name] = _parse_one(fields[name], value, f"--{name.replace('_', '-')}")
+    config = Config(**values)
+    if config.default_ttl > config.max_ttl:
+        raise ConfigError(f"default_ttl ({config.default_ttl}s) is longer than max_ttl ({config.max_ttl}s)")
+    return config
+
+
+# Variables of the same prefix that belong to the client side, not to a server setting.
+CLIENT_ENV = frozenset({"server", "api_key", "config"})

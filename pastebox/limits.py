@@ -1,0 +1,104 @@
+"""Bounds on what a client may cost: a capped body reader, a write-rate limiter, a guess throttle."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import Any
+
+from pastebox.errors import Invalid, RateLimited, TooLarge
+
+READ_CHUNK = 64 * 1024
+MAX_TRACKED_CLIENTS = 100_000  # beyond this the oldest buckets are forgotten (bounded memory)
+
+
+def read_body(environ: Mapping[str, Any], cap: int) -> bytes:
+    """The request body, refused with TooLarge as soon as it is known to exceed `cap` bytes."""
+    declared = environ.get("CONTENT_LENGTH") or ""
+    stream = environ.get("wsgi.input")
+    if declared:
+        if not (declared.isascii() and declared.isdigit()):
+            raise Invalid("Content-Length is not a number", code="bad_content_length")
+        length = int(declared)
+        if length > cap:
+            raise TooLarge(f"body of {length} bytes is over the limit of {cap} bytes")
+    elif environ.get("wsgi.input_terminated"):
+        length = cap + 1  # chunked: read to the end, stopping one byte past the cap
+    else:
+        return b""
+    if stream is None:
+        return b""
+    chunks, total = [], 0
+    while total < length:
+        chunk = stream.read(min(READ_CHUNK, length - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > cap:
+            raise TooLarge(f"body is over the limit of {cap} bytes")
+    return b"".join(chunks)
+
+
+class TokenBucket:
+    """Per-client write limiter: `rate` tokens a minute, bursts up to `rate`; rate 0 = off."""
+
+    def __init__(self, rate_per_minute: int):
+        self.rate = rate_per_minute
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def take(self, client: str, now: float) -> None:
+        """Spend one token or raise RateLimited with the seconds until one is available."""
+        if self.rate <= 0:
+            return
+        per_second = self.rate / 60.0
+        with self._lock:
+            tokens, stamp = self._buckets.pop(client, (float(self.rate), now))
+            tokens = min(float(self.rate), tokens + max(0.0, now - stamp) * per_second)
+            if tokens < 1.0:
+                self._buckets[client] = (tokens, now)
+                raise RateLimited(
+                    "too many writes; slow down",
+                    retry_after=int((1.0 - tokens) / per_second) + 1,
+                )
+            self._buckets[client] = (tokens - 1.0, now)
+            while len(self._buckets) > MAX_TRACKED_CLIENTS:
+                self._buckets.popitem(last=False)
+
+
+class GuessThrottle:
+    """Caps failed secret guesses per target (a paste, a room, an account) in a sliding window."""
+
+    def __init__(self, max_failures: int = 10, window: float = 15 * 60):
+        self.max_failures = max_failures
+        self.window = window
+        self._failures: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _recent(self, target: str, now: float) -> list[float]:
+        stamps = [t for t in self._failures.get(target, ()) if t > now - self.window]
+        if stamps:
+            self._failures[target] = stamps
+        else:
+            self._failures.pop(target, None)
+        return stamps
+
+    def check(self, target: str, now: float) -> None:
+        """Raise RateLimited while `target` has used up its failures for the window."""
+        with self._lock:
+            stamps = self._recent(target, now)
+            if len(stamps) >= self.max_failures:
+                raise RateLimited(
+                    "too many wrong guesses for this item; try again later",
+                    retry_after=int(stamps[0] + self.window - now) + 1,
+                    code="too_many_attempts",
+                )
+
+    def fail(self, target: str, now: float) -> None:
+        with self._lock:
+            stamps = self._recent(target, now)
+            stamps.append(now)
+            self._failures[target] = stamps
+            self._failures.move_to_end(target)
+            while len(self._failures) > MAX_TRACKED_CLIENTS:
+                self._failures.popitem(last=False)

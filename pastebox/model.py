@@ -1,0 +1,132 @@
+"""Records that cross layers: frozen dataclasses with no I/O."""
+
+from dataclasses import dataclass, field
+
+EXPOSURES = ("public", "unlisted", "private")
+
+
+@dataclass(frozen=True)
+class NewFile:
+    name: str
+    content: bytes
+    language: str | None = None  # None: decide from name/content, later guessed at render time
+
+
+@dataclass(frozen=True)
+class NewPaste:
+    files: tuple[NewFile, ...]
+    title: str = ""
+    ttl: int | None = None  # seconds; None = the configured default; 0 = never expires
+    burn: bool = False
+    exposure: str = "unlisted"
+    is_e2ee: bool = False
+    owner_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PasteFile:
+    position: int
+    name: str
+    language: str | None
+    content: bytes
+    size: int
+
+    @property
+    def is_text(self) -> bool:
+        try:
+            self.content.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class Paste:
+    id: str
+    title: str
+    created_at: float
+    updated_at: float
+    expires_at: float | None
+    burn: bool
+    exposure: str
+    is_e2ee: bool
+    owner_id: int | None
+    views: int
+    revision: int
+    files: tuple[PasteFile, ...] = field(default=())
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+
+@dataclass(frozen=True)
+class PasteSummary:
+    """A listing row: everything but the contents."""
+
+    id: str
+    title: str
+    created_at: float
+    expires_at: float | None
+    exposure: str
+    burn: bool
+    language: str | None
+    size: int
+
+
+@dataclass(frozen=True)
+class Created:
+    """What a create returns: the paste and, for anonymous creators, the manage token (shown once)."""
+
+    paste: Paste
+    manage_token: str | None
+
+
+@dataclass(frozen=True)
+class Revision:
+    number: int
+    title: str
+    created_at: float
+    files: tuple[PasteFile, ...]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    title: str
+    file_name: str
+    language: str | None
+    snippet: str
+    created_at: float
+    exposure: str
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    created_at: float
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    expired: int
+    burned: int
+    fts_optimized: bool
+    checkpointed: bool
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: a signed-in user (API key), a manage-token holder, both or neither."""
+
+    user_id: int | None = None
+    manage_token: str | None = None
+    client: str = ""  # the client address, for throttling
+
+
+ANONYMOUS = Actor()

@@ -1,0 +1,331 @@
+"""The paste domain: create, view, claim a burn paste, edit (revisions), delete, extend, search.
+
+Surfaces translate HTTP into these calls; every rule about pastes lives here, once.
+"""
+
+import dataclasses
+import re
+import unicodedata
+
+from pastebox import ids, render
+from pastebox.config import Config
+from pastebox.errors import Forbidden, Gone, Invalid, NotFound, TooLarge, Unauthorized
+from pastebox.limits import GuessThrottle
+from pastebox.model import (
+    EXPOSURES,
+    Actor,
+    Created,
+    NewFile,
+    NewPaste,
+    Paste,
+    PasteFile,
+    PasteSummary,
+    SearchHit,
+)
+from pastebox.store import FileRow, PasteAuth, Store
+
+MAX_TITLE_CHARS = 255
+MAX_NAME_CHARS = 255
+MAX_LIST_LIMIT = 100
+MAX_SEARCH_TERMS = 16
+MAX_QUERY_CHARS = 500
+TOMBSTONE_SECONDS = 30 * 86400
+NONCE_BYTES, MAC_BYTES = 24, 16
+# base64url without padding of at least nonce + MAC + one byte of plaintext.
+E2EE_CONTENT_RE = re.compile(r"[A-Za-z0-9_-]{%d,}" % -(-(NONCE_BYTES + MAC_BYTES + 1) * 4 // 3))
+_ID_ATTEMPTS = 5
+GONE_MESSAGES = {
+    "burned": "this paste was burned after it was read",
+    "expired": "this paste has expired",
+    "deleted": "this paste was deleted",
+}
+_QUERY_TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
+
+
+@dataclasses.dataclass(frozen=True)
+class Edit:
+    """A change to a paste: None leaves that part as it is."""
+
+    title: str | None = None
+    files: tuple[NewFile, ...] | None = None
+
+
+# -- validation ------------------------------------------------------------------------------
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(c) in ("Cc", "Cs") and c != "\t" for c in text)
+
+
+def clean_title(title: str) -> str:
+    title = title.strip()
+    if len(title) > MAX_TITLE_CHARS:
+        raise Invalid(f"title is longer than {MAX_TITLE_CHARS} characters", field="title")
+    if _has_control(title):
+        raise Invalid("title contains control characters", field="title")
+    return title
+
+
+def clean_name(name: str, position: int) -> str:
+    """A file name safe for URLs, headers and archives; empty means 'pick one'."""
+    name = name.strip()
+    if not name:
+        return "paste.txt" if position == 0 else f"file{position + 1}.txt"
+    if len(name) > MAX_NAME_CHARS:
+        raise Invalid(f"file name is longer than {MAX_NAME_CHARS} characters", field="name")
+    if _has_control(name) or "/" in name or "\\" in name or name in (".", ".."):
+        raise Invalid(f"file name {name!r} is not allowed", field="name")
+    return name
+
+
+def clean_language(language: str | None) -> str | None:
+    """Canonical language name, None for auto-detection; unknown names are an error."""
+    if language is None or language.strip().lower() in ("", "auto"):
+        return None
+    canonical = render.normalize_language(language.strip())
+    if canonical is None:
+        raise Invalid(f"unknown language {language[:50]!r}", field="language")
+    return canonical
+
+
+def clean_exposure(exposure: str) -> str:
+    if exposure not in EXPOSURES:
+        raise Invalid("exposure must be public, unlisted or private", field="exposure")
+    return exposure
+
+
+def clean_ttl(ttl: int | None, cfg: Config) -> int:
+    """Seconds to live (0 = never), within the configured bounds."""
+    if ttl is None:
+        return cfg.default_ttl
+    if ttl < 0:
+        raise Invalid("ttl must be a positive number of seconds", field="ttl")
+    if ttl > cfg.max_ttl:
+        raise Invalid(f"ttl is longer than the maximum of {cfg.max_ttl} seconds", field="ttl")
+    return ttl
+
+
+def _file_rows(files: tuple[NewFile, ...], cfg: Config, *, is_e2ee: bool) -> list[FileRow]:
+    if not files:
+        raise Invalid("a paste needs content", field="content")
+    if len(files) > cfg.max_files:
+        raise Invalid(f"a paste holds at most {cfg.max_files} files", field="files")
+    total = sum(len(f.content) for f in files)
+    if total > cfg.max_paste_bytes:
+        raise TooLarge(f"paste of {total} bytes is over the limit of {cfg.max_paste_bytes} bytes")
+    if is_e2ee and len(files) != 1:
+        raise Invalid("an end-to-end encrypted paste is one sealed record", field="files")
+    rows, seen = [], set()
+    for position, f in enumerate(files):
+        if not f.content:
+            raise Invalid("a paste needs content" + (f" (file {position + 1} is empty)" if position else ""), field="content")
+        name = clean_name(f.name, position)
+        if name in seen:
+            raise Invalid(f"two files are named {name!r}", field="name")
+        seen.add(name)
+        try:
+            text: str | None = f.content.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if is_e2ee and (text is None or not E2EE_CONTENT_RE.fullmatch(text)):
+            raise Invalid("end-to-end encrypted content must be base64url of nonce and box", field="content")
+        language = clean_language(f.language)
+        if language is None and text is not None and not is_e2ee:
+            language = render.language_for(name, text[:4096])
+        rows.append(FileRow(name=name, language=language, content=f.content, text=text))
+    return rows
+
+
+# -- access ----------------------------------------------------------------------------------
+
+
+def can_read(paste: Paste | PasteAuth, actor: Actor, manage_ok: bool = False) -> bool:
+    if paste.exposure != "private":
+        return True
+    return manage_ok or (actor.user_id is not None and paste.owner_id == actor.user_id)
+
+
+def _missing(store: Store, paste_id: str, now: float) -> Exception:
+    """404, or 410 when the paste existed and was burned, expired or deleted."""
+    reason = store.gone_reason(paste_id, now)
+    if reason:
+        return Gone(GONE_MESSAGES[reason], code=reason)
+    return NotFound("no such paste")
+
+
+def authorize_change(
+    store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
+) -> PasteAuth:
+    """The paste's auth record if the actor owns it or holds its manage token."""
+    if not ids.is_paste_id(paste_id):
+        raise NotFound("no such paste")
+    auth = store.get_auth(paste_id, now)
+    if auth is None:
+        raise _missing(store, paste_id, now)
+    if actor.user_id is not None and auth.owner_id == actor.user_id:
+        return auth
+    if actor.manage_token:
+        throttle.check("paste:" + paste_id, now)
+        if ids.token_matches(actor.manage_token, auth.manage_hash):
+            return auth
+        throttle.fail("paste:" + paste_id, now)
+        raise Forbidden("wrong manage token", code="bad_token")
+    if not can_read(auth, actor):
+        raise NotFound("no such paste")
+    raise Forbidden("only the owner or the manage token holder may change this paste")
+
+
+# -- operations ------------------------------------------------------------------------------
+
+
+def create(store: Store, cfg: Config, new: NewPaste, now: float) -> Created:
+    title = clean_title(new.title)
+    exposure = clean_exposure(new.exposure)
+    ttl = clean_ttl(new.ttl, cfg)
+    rows = _file_rows(new.files, cfg, is_e2ee=new.is_e2ee)
+    token = ids.new_token() if new.owner_id is None else None
+    searchable = not (new.burn or new.is_e2ee)
+    for _ in range(_ID_ATTEMPTS):
+        paste = Paste(
+            id=ids.new_paste_id(), title=title, created_at=now, updated_at=now,
+            expires_at=now + ttl if ttl else None, burn=new.burn, exposure=exposure,
+            is_e2ee=new.is_e2ee, owner_id=new.owner_id, views=0, revision=1,
+        )  # fmt: skip
+        if store.insert_paste(
+            paste, rows, manage_hash=ids.hash_token(token) if token else None, searchable=searchable
+        ):
+            break
+    else:  # pragma: no cover - 62**10 ids make this unreachable in practice
+        raise RuntimeError("could not draw a free paste id")
+    files = tuple(
+        PasteFile(i, row.name, row.language, row.content, len(row.content)) for i, row in enumerate(rows)
+    )
+    return Created(paste=dataclasses.replace(paste, files=files), manage_token=token)
+
+
+def peek(store: Store, paste_id: str, actor: Actor, now: float) -> Paste:
+    """A live paste the actor may see, without consuming a burn paste or counting a view."""
+    if not ids.is_paste_id(paste_id):
+        raise NotFound("no such paste")
+    paste = store.get_paste(paste_id, now)
+    if paste is None or not can_read(paste, actor, _holds_token(paste_id, actor, store, now)):
+        raise _missing(store, paste_id, now) if paste is None else NotFound("no such paste")
+    return paste
+
+
+def _holds_token(paste_id: str, actor: Actor, store: Store, now: float) -> bool:
+    if not actor.manage_token:
+        return False
+    auth = store.get_auth(paste_id, now)
+    return auth is not None and ids.token_matches(actor.manage_token, auth.manage_hash)
+
+
+def read(store: Store, paste_id: str, actor: Actor, now: float) -> Paste:
+    """A read that counts: claims (and so deletes) a burn paste, counts a view otherwise."""
+    paste = peek(store, paste_id, actor, now)
+    if paste.burn:
+        claimed = store.claim_burned(paste_id, now)
+        if claimed is None:
+            raise _missing(store, paste_id, now)
+        return claimed
+    store.count_view(paste_id)
+    return dataclasses.replace(paste, views=paste.views + 1)
+
+
+def edit(
+    store: Store, cfg: Config, throttle: GuessThrottle, paste_id: str, actor: Actor, change: Edit,
+    now: float,
+) -> Paste:  # fmt: skip
+    """Apply a change as a new revision; the previous one stays in the history."""
+    auth = authorize_change(store, throttle, paste_id, actor, now)
+    if change.title is None and change.files is None:
+        raise Invalid("nothing to change: give a title, content or files")
+    current = store.get_paste(paste_id, now)
+    if current is None:
+        raise _missing(store, paste_id, now)
+    title = clean_title(change.title) if change.title is not None else current.title
+    if change.files is not None:
+        rows = _file_rows(change.files, cfg, is_e2ee=auth.is_e2ee)
+    else:
+        rows = [FileRow(f.name, f.language, f.content, f.text if f.is_text else None) for f in current.files]
+    if store.update_paste(
+        paste_id, title=title, files=rows, now=now, searchable=not (auth.burn or auth.is_e2ee)
+    ) is None:
+        raise _missing(store, paste_id, now)
+    updated = store.get_paste(paste_id, now)
+    if updated is None:
+        raise _missing(store, paste_id, now)
+    return updated
+
+
+def delete(store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float) -> None:
+    authorize_change(store, throttle, paste_id, actor, now)
+    if not store.delete_paste(paste_id, now):
+        raise NotFound("no such paste")
+
+
+def extend(
+    store: Store, cfg: Config, throttle: GuessThrottle, paste_id: str, actor: Actor, seconds: int,
+    now: float,
+) -> float | None:  # fmt: skip
+    """Push the expiry `seconds` further (a paste that never expires stays so); new expiry."""
+    auth = authorize_change(store, throttle, paste_id, actor, now)
+    if seconds <= 0:
+        raise Invalid("ttlSeconds must be a positive integer", field="ttlSeconds")
+    if auth.expires_at is None:
+        return None
+    expires = max(auth.expires_at, now) + seconds
+    if expires > now + cfg.max_ttl:
+        raise Invalid(
+            f"the paste would live longer than the maximum of {cfg.max_ttl} seconds from now",
+            field="ttlSeconds",
+        )
+    if not store.set_expiry(paste_id, expires, now):
+        raise _missing(store, paste_id, now)
+    return expires
+
+
+def list_mine(store: Store, actor: Actor, now: float, limit: int, offset: int) -> list[PasteSummary]:
+    if actor.user_id is None:
+        raise Unauthorized("an API key is needed to list your pastes")
+    if not (1 <= limit <= MAX_LIST_LIMIT) or offset < 0:
+        raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0 or more")
+    return store.list_by_owner(actor.user_id, now, limit, offset)
+
+
+def fts_query(query: str) -> str:
+    """User search text -> a safe FTS5 expression: every term and "phrase" quoted, ANDed.
+
+    A trailing * on a bare term keeps its prefix meaning; nothing else of the FTS5 syntax
+    (NEAR, column filters, parentheses, operators) reaches MATCH unquoted.
+    """
+    if len(query) > MAX_QUERY_CHARS:
+        raise Invalid(f"search text is longer than {MAX_QUERY_CHARS} characters", field="q")
+    parts = []
+    for match in _QUERY_TOKEN_RE.finditer(query):
+        phrase, bare = match.group(1), match.group(2)
+        text = phrase if phrase is not None else bare
+        prefix = bare is not None and bare.endswith("*")
+        text = text.rstrip("*") if prefix else text
+        if not any(c.isalnum() for c in text):
+            continue
+        quoted = '"' + text.replace('"', '""') + '"'
+        parts.append(quoted + ("*" if prefix else ""))
+    if not parts:
+        raise Invalid("search for at least one word", field="q")
+    if len(parts) > MAX_SEARCH_TERMS:
+        raise Invalid(f"search for at most {MAX_SEARCH_TERMS} terms", field="q")
+    return " ".join(parts)
+
+
+def search(
+    store: Store, query: str, actor: Actor, now: float, limit: int = 20, offset: int = 0
+) -> list[SearchHit]:
+    if not (1 <= limit <= MAX_LIST_LIMIT) or offset < 0:
+        raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0 or more")
+    return store.search(fts_query(query), viewer_id=actor.user_id, now=now, limit=limit, offset=offset)
+
+
+def sweep_cutoff(now: float) -> float:
+    """Tombstones older than this are forgotten by the janitor."""
+    return now - TOMBSTONE_SECONDS

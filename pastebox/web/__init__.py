@@ -1,0 +1,1 @@
+"""HTTP surfaces: each a small Bottle app translating requests onto the domain core."""

@@ -1,0 +1,62 @@
+"""What every surface needs from the running server, passed explicitly (no globals)."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import bottle
+
+from pastebox import accounts
+from pastebox.config import Config
+from pastebox.limits import GuessThrottle, TokenBucket
+from pastebox.model import Actor
+from pastebox.render import Renderer
+from pastebox.store import Store
+
+_HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
+@dataclass(frozen=True)
+class Services:
+    cfg: Config
+    store: Store
+    now: Callable[[], float]
+    throttle: GuessThrottle
+    limiter: TokenBucket
+    renderer: Renderer
+    started_at: float
+
+    def client(self, request: bottle.BaseRequest) -> str:
+        """The client address: the socket peer, or the first X-Forwarded-For hop behind a proxy."""
+        if self.cfg.trust_proxy:
+            forwarded = request.environ.get("HTTP_X_FORWARDED_FOR", "")
+            first = forwarded.split(",")[0].strip()
+            if first:
+                return first[:64]
+        return request.environ.get("REMOTE_ADDR") or "unknown"
+
+    def base_url(self, request: bottle.BaseRequest) -> str:
+        """Absolute URL prefix for links: the configured one, else from the request's Host."""
+        if self.cfg.base_url:
+            return self.cfg.base_url.rstrip("/")
+        env = request.environ
+        host = env.get("HTTP_HOST", "")
+        if not _HOST_RE.fullmatch(host):
+            host = f"{env.get('SERVER_NAME', 'localhost')}:{env.get('SERVER_PORT', '80')}"
+        scheme = env.get("wsgi.url_scheme", "http")
+        if self.cfg.trust_proxy and env.get("HTTP_X_FORWARDED_PROTO") in ("http", "https"):
+            scheme = env["HTTP_X_FORWARDED_PROTO"]
+        return f"{scheme}://{host}"
+
+    def actor(self, request: bottle.BaseRequest) -> Actor:
+        """Who is asking: API key (X-Api-Key or Authorization: Bearer), manage token, address."""
+        key = request.environ.get("HTTP_X_API_KEY")
+        authorization = request.environ.get("HTTP_AUTHORIZATION", "")
+        if key is None and authorization[:7].lower() == "bearer ":
+            key = authorization[7:].strip()
+        user = accounts.user_for_key(self.store, key) if key else None
+        return Actor(
+            user_id=user.id if user else None,
+            manage_token=request.environ.get("HTTP_X_MANAGE_TOKEN") or None,
+            client=self.client(request),
+        )

@@ -1,0 +1,203 @@
+"""The curl surface: POST/PUT a body to / for a URL, GET /ID (or /raw/ID) for the bytes back.
+
+Browsers asking for the same paths get the HTML pages; everyone else gets plain text.
+"""
+
+from urllib.parse import quote
+
+import bottle
+
+from pastebox import pastes
+from pastebox.errors import Invalid, NotFound, PasteboxError
+from pastebox.limits import read_body
+from pastebox.model import NewFile, NewPaste, Paste, PasteFile
+from pastebox.web import pages
+from pastebox.web.api import paste_json
+from pastebox.web.context import Services
+from pastebox.web.convert import json_response, ttl_text
+from pastebox.web.payload import Part, media_type, parse_multipart
+from pastebox.web.plugins import json_error, surface
+
+OPTION_FIELDS = ("ttl", "burn", "lang", "title", "exposure", "name")
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+TEXT_TYPE = "text/plain; charset=utf-8"
+
+MANUAL = """\
+pastebox: paste from your shell, read it back anywhere.
+
+  Paste a file or a command's output (prints the URL):
+    curl --data-binary @file.py {base}
+    some-command | curl --data-binary @- {base}
+    curl -T file.py {base}/
+  Several files as one paste:
+    curl -F file=@a.py -F file=@b.txt {base}
+  Read it back (the raw bytes, exactly as sent):
+    curl {base}/ID
+    curl {base}/raw/ID/a.py
+  Options, as query or form fields:
+    ttl=10m|1h|1d|1w|1m|1y|never|SECONDS   expire after (1m is a month)
+    burn=1                                  delete after the first read
+    lang=python  title=...  name=file.py    language, title, file name
+    exposure=public|unlisted|private        public pastes are listed and searchable
+    e.g. curl --data-binary @f.py '{base}/?ttl=1d&burn=1'
+  The reply header X-Manage-Token lets you change or delete the paste:
+    curl -X DELETE -H 'X-Manage-Token: TOKEN' {base}/api/v1/pastes/ID
+  JSON instead of a bare URL: add -H 'Accept: application/json'.
+  The JSON API lives under {base}/api/v1 (see the README).
+"""
+
+
+def wants_html(request: bottle.BaseRequest) -> bool:
+    """Browsers say text/html in Accept; curl, wget and scripts do not."""
+    return "text/html" in request.environ.get("HTTP_ACCEPT", "")
+
+
+def wants_json(request: bottle.BaseRequest) -> bool:
+    return "application/json" in request.environ.get("HTTP_ACCEPT", "")
+
+
+def negotiated_error(error: PasteboxError) -> tuple[str, str]:
+    """HTML error pages for browsers, the native JSON shape for everyone else."""
+    if wants_html(bottle.request):
+        return pages.error_page(error), "text/html; charset=utf-8"
+    return json_error(error)
+
+
+def _flag(value: str, key: str) -> bool:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise Invalid(f"{key} must be 1 or 0", field=key)
+
+
+def _options(request: bottle.BaseRequest, parts: list[Part]) -> dict[str, str]:
+    """Options from the query string, overridden by form fields of the same name."""
+    options = {}
+    for key in OPTION_FIELDS:
+        value = request.query.getunicode(key)
+        if value is None and key in request.query:
+            raise Invalid(f"{key} is not valid UTF-8", field=key)
+        if value is not None:
+            options[key] = value
+    for part in parts:
+        if part.filename is None and part.name in OPTION_FIELDS:
+            options[part.name] = part.text()
+    return options
+
+
+def _files(body: bytes, content_type: str, name: str, options: dict[str, str], parts: list[Part]):
+    lang = options.get("lang")
+    if media_type(content_type) != "multipart/form-data":
+        return (NewFile(name=options.get("name", name), content=body, language=lang),)
+    files = []
+    for part in parts:
+        if part.filename is not None:
+            files.append(NewFile(name=part.filename, content=part.data, language=None))
+        elif part.name in ("content", "c", "text"):
+            files.append(NewFile(name=options.get("name", ""), content=part.data, language=lang))
+        elif part.name not in OPTION_FIELDS:
+            raise Invalid(f"unknown form field {part.name[:40]!r}", field=part.name[:40])
+    if len(files) == 1 and lang:
+        files[0] = NewFile(files[0].name, files[0].content, lang)
+    return tuple(files)
+
+
+def _raw_file(f: PasteFile, *, download: bool) -> tuple[bytes, dict[str, str]]:
+    disposition = "attachment" if download or not f.is_text else "inline"
+    return f.content, {
+        "Content-Type": TEXT_TYPE if f.is_text else "application/octet-stream",
+        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(f.name)}",
+    }
+
+
+def raw_response(paste: Paste, filename: str | None = None, *, download: bool = False) -> bottle.HTTPResponse:
+    """The bytes of one file (or, for a several-file paste without a name, all of them)."""
+    if filename is not None:
+        match = [f for f in paste.files if f.name == filename]
+        if not match:
+            raise NotFound("no such file in this paste")
+        body, headers = _raw_file(match[0], download=download)
+    elif len(paste.files) == 1:
+        body, headers = _raw_file(paste.files[0], download=download)
+    else:
+        body = b"\n".join(b"==> " + f.name.encode() + b" <==\n" + f.content for f in paste.files)
+        headers = {"Content-Type": TEXT_TYPE}
+    if paste.burn or paste.exposure == "private":
+        headers["Cache-Control"] = "no-store"
+    return bottle.HTTPResponse(body, 200, **headers)
+
+
+def make_curl(services: Services) -> bottle.Bottle:
+    app = surface(services, negotiated_error)
+    cfg, store = services.cfg, services.store
+
+    def create(name: str = ""):
+        request = bottle.request
+        body = read_body(request.environ, cfg.max_body_bytes)
+        content_type = request.environ.get("CONTENT_TYPE", "")
+        parts = parse_multipart(body, content_type) if media_type(content_type) == "multipart/form-data" else []
+        options = _options(request, parts)
+        actor = services.actor(request)
+        new = NewPaste(
+            files=_files(body, content_type, name, options, parts),
+            title=options.get("title", ""),
+            ttl=ttl_text(options["ttl"]) if "ttl" in options else None,
+            burn=_flag(options.get("burn", ""), "burn"),
+            exposure=options.get("exposure", "unlisted"),
+            owner_id=actor.user_id,
+        )
+        created = pastes.create(store, cfg, new, services.now())
+        base = services.base_url(request)
+        url = f"{base}/{created.paste.id}"
+        headers = {"Location": url}
+        if created.manage_token:
+            headers["X-Manage-Token"] = created.manage_token
+        if wants_json(request):
+            body = paste_json(base, created.paste, with_content=False)
+            if created.manage_token:
+                body["manageToken"] = created.manage_token
+            return json_response(body, 201, **headers)
+        if wants_html(request):  # a browser form: go and look at it
+            return bottle.HTTPResponse(status=303, **headers)
+        return bottle.HTTPResponse(url + "\n", 201, **{"Content-Type": TEXT_TYPE, **headers})
+
+    app.route("/", method=["POST", "PUT"], callback=create)
+    app.route("/<name>", method="PUT", callback=create)  # curl -T f.py host/ sends PUT /f.py
+
+    @app.get("/")
+    def index():
+        manual = MANUAL.format(base=services.base_url(bottle.request))
+        if wants_html(bottle.request):
+            return pages.index_page(services, manual)
+        return bottle.HTTPResponse(manual, 200, Content_Type=TEXT_TYPE)
+
+    def read(paste_id: str) -> Paste:
+        actor = services.actor(bottle.request)
+        if bottle.request.method == "HEAD":  # HEAD never burns
+            return pastes.peek(store, paste_id, actor, services.now())
+        return pastes.read(store, paste_id, actor, services.now())
+
+    @app.get("/<paste_id>")
+    def view(paste_id: str):
+        if wants_html(bottle.request):
+            return pages.view_page(services, paste_id)
+        return raw_response(read(paste_id))
+
+    @app.post("/<paste_id>")
+    def reveal(paste_id: str):
+        """The burn interstitial's button: the one read that consumes the paste."""
+        return pages.reveal_page(services, paste_id)
+
+    @app.get("/raw/<paste_id>")
+    def raw(paste_id: str):
+        return raw_response(read(paste_id), download=bottle.request.query.get("download") == "1")
+
+    @app.get("/raw/<paste_id>/<filename:path>")
+    def raw_file(paste_id: str, filename: str):
+        return raw_response(
+            read(paste_id), filename, download=bottle.request.query.get("download") == "1"
+        )
+
+    return app

@@ -1,0 +1,158 @@
+"""Request bodies: strict JSON objects and multipart forms, parsed from capped bytes."""
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pastebox.errors import Invalid, UnsupportedMedia
+
+MAX_JSON_DEPTH = 32
+MAX_PARTS = 256
+_PARAM_RE = re.compile(r';\s*([A-Za-z0-9_.\-*]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
+def _check(value: Any, depth: int = 0) -> None:
+    """Depth bound and no lone surrogates anywhere (they cannot be stored as UTF-8)."""
+    if depth > MAX_JSON_DEPTH:
+        raise ValueError("JSON is nested too deeply")
+    if isinstance(value, str):
+        value.encode("utf-8")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            key.encode("utf-8")
+            _check(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check(item, depth + 1)
+
+
+def parse_json_object(body: bytes) -> dict[str, Any]:
+    """A JSON object from UTF-8 bytes; NaN, Infinity, duplicate keys, lone surrogates and deep
+    nesting are refused with Invalid."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise Invalid("body is not valid UTF-8", code="invalid_json") from None
+    if not text.strip():
+        raise Invalid("body is empty; send a JSON object", code="invalid_json")
+    # Cheap pre-check so hostile nesting never reaches the recursive parser.
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and _nesting(text) > MAX_JSON_DEPTH:
+        raise Invalid("JSON is nested too deeply", code="invalid_json")
+    try:
+        value = json.loads(
+            text, parse_constant=_reject_constant, object_pairs_hook=_unique_object
+        )
+        _check(value)
+    except (ValueError, RecursionError, UnicodeEncodeError) as exc:
+        message = str(exc) if not isinstance(exc, UnicodeEncodeError) else "lone surrogate in a string"
+        raise Invalid(f"invalid JSON: {message[:200]}", code="invalid_json") from None
+    if not isinstance(value, dict):
+        raise Invalid("send a JSON object", code="invalid_json")
+    return value
+
+
+def _nesting(text: str) -> int:
+    depth = deepest = 0
+    in_string = escaped = False
+    for c in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
+                in_string = False
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
+def media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def header_params(value: str) -> dict[str, str]:
+    """Parameters of a header value such as `form-data; name="a"; filename="b.py"`."""
+    params = {}
+    for key, raw in _PARAM_RE.findall(";" + value.split(";", 1)[1] if ";" in value else ""):
+        raw = raw.strip()
+        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+            raw = re.sub(r"\\(.)", r"\1", raw[1:-1])
+        params[key.lower()] = raw
+    return params
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    filename: str | None
+    content_type: str
+    data: bytes
+
+    def text(self) -> str:
+        try:
+            return self.data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Invalid(f"form field {self.name!r} is not valid UTF-8") from None
+
+
+def parse_multipart(body: bytes, content_type: str) -> list[Part]:
+    """The parts of a multipart/form-data body (RFC 7578), strictly framed."""
+    boundary = header_params(content_type).get("boundary", "")
+    if not (1 <= len(boundary) <= 200):
+        raise UnsupportedMedia("multipart body without a usable boundary")
+    delimiter = b"--" + boundary.encode("latin-1", "replace")
+    if not body.startswith(delimiter):
+        raise Invalid("multipart body does not start with its boundary", code="invalid_multipart")
+    sections = body.split(b"\r\n" + delimiter)
+    first = sections[0][len(delimiter) :]
+    sections[0] = first
+    parts = []
+    for section in sections:
+        if section.startswith(b"--"):
+            break  # the closing delimiter
+        if not section.startswith(b"\r\n"):
+            raise Invalid("malformed multipart section", code="invalid_multipart")
+        head, sep, data = section[2:].partition(b"\r\n\r\n")
+        if not sep:
+            raise Invalid("multipart section without headers", code="invalid_multipart")
+        headers = {}
+        for line in head.decode("utf-8", "replace").split("\r\n"):
+            key, _, value = line.partition(":")
+            headers[key.strip().lower()] = value.strip()
+        disposition = headers.get("content-disposition", "")
+        if media_type(disposition) != "form-data":
+            raise Invalid("multipart section is not form-data", code="invalid_multipart")
+        params = header_params(disposition)
+        parts.append(
+            Part(
+                name=params.get("name", ""),
+                filename=params.get("filename"),
+                content_type=headers.get("content-type", "text/plain"),
+                data=data,
+            )
+        )
+        if len(parts) > MAX_PARTS:
+            raise Invalid("too many form fields", code="invalid_multipart")
+    else:
+        raise Invalid("multipart body is not closed by its boundary", code="invalid_multipart")
+    return parts
