@@ -201,3 +201,15 @@ def load_config(
 
 # Variables of the same prefix that belong to the client side, not to a server setting.
 CLIENT_ENV = frozenset({"server", "api_key", "config"})
+
+
+def markdown_table() -> str:
+    """The README's settings table, generated from Config so the two cannot drift."""
+    rows = ["| setting | flag | environment | default | meaning |", "|---|---|---|---|---|"]
+    for f in settings():
+        default = f.default if f.default != "" else '""'
+        rows.append(
+            f"| `{f.name}` | `--{f.name.replace('_', '-')}` | `{env_name(f.name)}` | `{default}` "
+            f"| {f.metadata['help']} |"
+        )
+    return "\n".join(rows)

@@ -1,0 +1,185 @@
+"""A real server's life: one startup line, a graceful stop on SIGTERM or SIGINT that finishes what
+is in flight, and no acknowledged paste lost or database damaged by SIGKILL mid-write."""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import sqlite3
+import threading
+import uuid
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import LISTEN_RE, ROOT, fetch, wait_until
+
+STOP_TIMEOUT = 15.0
+WRITERS = 4
+MAX_WRITES_PER_WRITER = 5000
+ACKED_BEFORE_KILL = 60
+BIG_PASTE_BYTES = 8 * 1024 * 1024  # more than the kernel buffers between server and client hold
+SMALL_RECEIVE_BUFFER = 4096
+
+
+def address(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    assert parts.hostname and parts.port
+    return parts.hostname, parts.port
+
+
+def refuses_connections(url: str) -> bool:
+    try:
+        socket.create_connection(address(url), timeout=1).close()
+    except ConnectionRefusedError:
+        return True
+    return False
+
+
+def accepted_connection(url: str) -> http.client.HTTPConnection:
+    """A keep-alive connection the server has certainly accepted: one request has been answered."""
+    conn = http.client.HTTPConnection(*address(url), timeout=10)
+    conn.request("GET", "/api/health")
+    assert conn.getresponse().read()
+    return conn
+
+
+def create(url: str, content: str) -> str:
+    reply = fetch(f"{url}/api/v1/pastes", "POST", {"content": content}, timeout=30)
+    assert reply.status == 201, reply.body
+    return reply.json()["publicId"]
+
+
+# -- startup -------------------------------------------------------------------------------
+
+
+def test_startup_logs_one_line_with_the_url_and_the_absolute_database_path(start_server, db_path):
+    server = start_server(db=os.path.relpath(db_path, ROOT))  # relative to the server's cwd
+    lines = [line for line in server.output.splitlines() if LISTEN_RE.search(line)]
+    assert len(lines) == 1, server.output
+    assert f"serving on {server.url} with database {db_path}" in lines[0]
+    assert server.url.startswith("http://127.0.0.1:")
+
+
+# -- graceful stop -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_stop_signal_exits_0_without_a_traceback(live_server, signum):
+    pid = create(live_server.url, "some traffic first\n")
+    assert fetch(f"{live_server.url}/raw/{pid}").status == 200
+    live_server.signal(signum)
+    assert live_server.wait(STOP_TIMEOUT) == 0
+    assert "Traceback" not in live_server.output
+    assert "stopped" in live_server.output.splitlines()[-1]
+
+
+def test_sigterm_lets_an_upload_in_flight_finish(live_server, start_server):
+    content = "uploaded across the stop\n" * 100
+    body = json.dumps({"content": content}).encode()
+    conn = accepted_connection(live_server.url)
+    conn.putrequest("POST", "/api/v1/pastes")
+    conn.putheader("Content-Type", "application/json")
+    conn.putheader("Content-Length", str(len(body)))
+    conn.endheaders()
+    conn.send(body[: len(body) // 2])
+    live_server.signal(signal.SIGTERM)
+    # Only once the stop has taken effect does the rest go out.
+    assert wait_until(lambda: refuses_connections(live_server.url), STOP_TIMEOUT)
+    try:
+        conn.send(body[len(body) // 2 :])
+        reply = conn.getresponse()
+        status, answer = reply.status, reply.read()
+    except (OSError, http.client.HTTPException) as exc:
+        pytest.fail(f"the upload in flight was cut off by SIGTERM: {exc!r}")
+    assert status == 201, answer
+    assert live_server.wait(STOP_TIMEOUT) == 0
+    pid = json.loads(answer)["publicId"]
+    restarted = start_server()
+    assert fetch(f"{restarted.url}/raw/{pid}").body == content.encode()
+
+
+def start_slow_download(url: str, pid: str) -> socket.socket:
+    """Ask for a big paste and read none of it: the rest waits in the server's output buffer."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RECEIVE_BUFFER)
+    sock.settimeout(10)
+    sock.connect(address(url))
+    sock.sendall(f"GET /raw/{pid} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n".encode())
+    assert sock.recv(1)  # the response has started
+    return sock
+
+
+def read_to_end(sock: socket.socket, first: bytes) -> bytes:
+    chunks = [first]
+    while chunk := sock.recv(1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_a_stopping_server_accepts_no_new_connections(live_server):
+    pid = create(live_server.url, "x" * BIG_PASTE_BYTES)
+    sock = start_slow_download(live_server.url, pid)
+    live_server.signal(signal.SIGTERM)
+    assert wait_until(lambda: refuses_connections(live_server.url), STOP_TIMEOUT)
+    assert live_server.proc.poll() is None  # still draining: refused because it stopped listening
+    read_to_end(sock, b"")
+    assert live_server.wait(STOP_TIMEOUT) == 0
+
+
+def test_sigterm_delivers_a_response_in_flight_completely(live_server):
+    content = b"y" * BIG_PASTE_BYTES
+    pid = create(live_server.url, content.decode())
+    sock = start_slow_download(live_server.url, pid)
+    live_server.signal(signal.SIGTERM)
+    assert wait_until(lambda: refuses_connections(live_server.url), STOP_TIMEOUT)
+    response = read_to_end(sock, b"H")
+    head, _, body = response.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    assert body == content
+    assert live_server.wait(STOP_TIMEOUT) == 0
+
+
+def test_an_idle_keep_alive_connection_does_not_hold_up_the_stop(live_server):
+    conn = accepted_connection(live_server.url)
+    live_server.signal(signal.SIGTERM)
+    assert live_server.wait(STOP_TIMEOUT) == 0
+    conn.close()
+
+
+# -- crash ---------------------------------------------------------------------------------
+
+
+def test_sigkill_mid_write_loses_no_acknowledged_paste_and_leaves_a_sound_database(start_server, db_path):
+    server = start_server()
+    acknowledged: list[tuple[str, bytes]] = []
+    killed = threading.Event()
+
+    def write(writer: int) -> None:
+        for i in range(MAX_WRITES_PER_WRITER):
+            content = f"writer {writer} paste {i} {uuid.uuid4().hex}\r\n\ttab\n"
+            try:
+                reply = fetch(f"{server.url}/api/v1/pastes", "POST", {"content": content}, timeout=5)
+            except (OSError, http.client.HTTPException):
+                return  # the server is gone
+            if reply.status == 201:
+                acknowledged.append((reply.json()["publicId"], content.encode()))
+            if killed.is_set():
+                return
+
+    writers = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for t in writers:
+        t.start()
+    assert wait_until(lambda: len(acknowledged) >= ACKED_BEFORE_KILL, 30)
+    server.signal(signal.SIGKILL)
+    assert server.wait(STOP_TIMEOUT) == -signal.SIGKILL
+    killed.set()
+    for t in writers:
+        t.join(30)
+
+    with sqlite3.connect(db_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    db.close()
+    restarted = start_server()
+    lost = [pid for pid, content in acknowledged if fetch(f"{restarted.url}/raw/{pid}").body != content]
+    assert lost == [], f"{len(lost)} of {len(acknowledged)} acknowledged pastes are lost"
