@@ -13,7 +13,9 @@ USER_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 def add_user(store: Store, name: str, now: float) -> tuple[User, str]:
     """Create a user and their first API key; the key is returned once and stored hashed."""
     if not USER_NAME_RE.fullmatch(name):
-        raise Invalid("user names are 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit")
+        raise Invalid(
+            "user names are 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit"
+        )
     user = store.insert_user(name, now)
     if user is None:
         raise Invalid(f"user {name!r} exists already", code="exists")

@@ -111,27 +111,75 @@ def _cpu_pin(value: Any) -> str:
     raise ValueError(f"expected auto, off or a CPU number, got {value!r}")
 
 
-def setting(default: Any, parse: Callable[[Any], Any], help: str, *, minimum: float | None = None) -> Any:
-    return field(default=default, metadata={"parse": parse, "help": help, "minimum": minimum})
+def setting(
+    default: Any,
+    parse: Callable[[Any], Any],
+    help: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> Any:
+    metadata = {"parse": parse, "help": help, "minimum": minimum, "maximum": maximum}
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
 class Config:
     host: str = setting("127.0.0.1", _str, "Address to listen on.")
-    port: int = setting(8080, _int, "TCP port to listen on (0 picks a free one).", minimum=0)
+    port: int = setting(
+        8080, _int, "TCP port to listen on (0 picks a free one).", minimum=0, maximum=65535
+    )
     db: str = setting("./pastebox.db", _str, "SQLite database file (created if missing).")
-    base_url: str = setting("", _str, "Absolute URL prefix for links, e.g. https://paste.example.org behind a proxy; empty: from the request.")
-    max_paste_bytes: int = setting(10 * 1024 * 1024, _int, "Largest paste (all files together), enforced while reading the body.", minimum=1)
+    base_url: str = setting(
+        "",
+        _str,
+        "Absolute URL prefix for links, e.g. https://paste.example.org behind a proxy; empty: from the request.",
+    )
+    max_paste_bytes: int = setting(
+        10 * 1024 * 1024,
+        _int,
+        "Largest paste (all files together), enforced while reading the body.",
+        minimum=1,
+    )
     max_files: int = setting(20, _int, "Most files in one paste.", minimum=1)
-    max_ttl: int = setting(YEAR, _duration, "Longest time to live a creator may ask for (seconds or 1d/1w/1y).", minimum=1)
-    default_ttl: int = setting(0, _duration, "Time to live when the creator gives none (0 or never: kept until deleted).", minimum=0)
-    janitor_interval: int = setting(60, _int, "Seconds between janitor sweeps that purge expired and burned content.", minimum=1)
-    rate_limit: int = setting(60, _int, "Writes per minute per client (token bucket); 0 turns it off.", minimum=0)
-    trust_proxy: bool = setting(False, _bool, "Take the client address from X-Forwarded-For (only behind a proxy you run).")
-    synchronous: str = setting("full", _choice("full", "normal"), "SQLite synchronous mode: full (a 201 survives power loss) or normal (faster; a crash may lose the last commits).")
+    max_ttl: int = setting(
+        YEAR,
+        _duration,
+        "Longest time to live a creator may ask for (seconds or 1d/1w/1y).",
+        minimum=1,
+    )
+    default_ttl: int = setting(
+        0,
+        _duration,
+        "Time to live when the creator gives none (0 or never: kept until deleted).",
+        minimum=0,
+    )
+    janitor_interval: int = setting(
+        60, _int, "Seconds between janitor sweeps that purge expired and burned content.", minimum=1
+    )
+    rate_limit: int = setting(
+        60, _int, "Writes per minute per client (token bucket); 0 turns it off.", minimum=0
+    )
+    trust_proxy: bool = setting(
+        False, _bool, "Take the client address from X-Forwarded-For (only behind a proxy you run)."
+    )
+    synchronous: str = setting(
+        "full",
+        _choice("full", "normal"),
+        "SQLite synchronous mode: full (a 201 survives power loss) or normal (faster; a crash may lose the last commits).",
+    )
     threads: int = setting(8, _int, "Waitress worker threads.", minimum=1)
-    cpu_pin: str = setting("auto", _cpu_pin, "Pin the server to one CPU: auto (the first allowed), off, or a CPU number. Avoids the GIL hand-off collapse of threaded Python on multi-core machines.")
-    render_timeout: float = setting(2.0, _float, "Seconds a syntax-highlighting render may take before it falls back to plain text.", minimum=0.1)
+    cpu_pin: str = setting(
+        "auto",
+        _cpu_pin,
+        "Pin the server to one CPU: auto (the first allowed), off, or a CPU number. Avoids the GIL hand-off collapse of threaded Python on multi-core machines.",
+    )
+    render_timeout: float = setting(
+        2.0,
+        _float,
+        "Seconds a syntax-highlighting render may take before it falls back to plain text.",
+        minimum=0.1,
+    )
     render_workers: int = setting(1, _int, "Worker processes for syntax highlighting.", minimum=1)
     log_level: str = setting("info", _choice("debug", "info", "warning", "error"), "Logging level.")
 
@@ -154,9 +202,11 @@ def _parse_one(f: dataclasses.Field, value: Any, source: str) -> Any:
         parsed = f.metadata["parse"](value)
     except ValueError as exc:
         raise ConfigError(f"{source}: bad value for {f.name}: {exc}") from None
-    minimum = f.metadata["minimum"]
+    minimum, maximum = f.metadata["minimum"], f.metadata["maximum"]
     if minimum is not None and parsed < minimum:
         raise ConfigError(f"{source}: {f.name} must be at least {minimum}, got {parsed}")
+    if maximum is not None and parsed > maximum:
+        raise ConfigError(f"{source}: {f.name} must be at most {maximum}, got {parsed}")
     return parsed
 
 
@@ -195,7 +245,9 @@ def load_config(
             values[name] = _parse_one(fields[name], value, f"--{name.replace('_', '-')}")
     config = Config(**values)
     if config.default_ttl > config.max_ttl:
-        raise ConfigError(f"default_ttl ({config.default_ttl}s) is longer than max_ttl ({config.max_ttl}s)")
+        raise ConfigError(
+            f"default_ttl ({config.default_ttl}s) is longer than max_ttl ({config.max_ttl}s)"
+        )
     return config
 
 

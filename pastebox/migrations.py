@@ -63,6 +63,10 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             at REAL NOT NULL
         ) WITHOUT ROWID;
         CREATE INDEX tombstones_at ON tombstones(at);
+        -- Counters that must survive a restart: search rows deleted since the index was last
+        -- merged (their words stay in FTS segments until then).
+        CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO counters (name, value) VALUES ('unindexed', 0);
         -- The search index reads its text through this view (external content), so the words
         -- are stored once, in files; the store feeds and unfeeds it explicitly.
         CREATE VIEW file_search_source AS

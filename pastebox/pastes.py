@@ -118,7 +118,10 @@ def _file_rows(files: tuple[NewFile, ...], cfg: Config, *, is_e2ee: bool) -> lis
     rows, seen = [], set()
     for position, f in enumerate(files):
         if not f.content:
-            raise Invalid("a paste needs content" + (f" (file {position + 1} is empty)" if position else ""), field="content")
+            raise Invalid(
+                "a paste needs content" + (f" (file {position + 1} is empty)" if position else ""),
+                field="content",
+            )
         name = clean_name(f.name, position)
         if name in seen:
             raise Invalid(f"two files are named {name!r}", field="name")
@@ -128,7 +131,9 @@ def _file_rows(files: tuple[NewFile, ...], cfg: Config, *, is_e2ee: bool) -> lis
         except UnicodeDecodeError:
             text = None
         if is_e2ee and (text is None or not E2EE_CONTENT_RE.fullmatch(text)):
-            raise Invalid("end-to-end encrypted content must be base64url of nonce and box", field="content")
+            raise Invalid(
+                "end-to-end encrypted content must be base64url of nonce and box", field="content"
+            )
         language = clean_language(f.language)
         if language is None and text is not None and not is_e2ee:
             language = render.language_for(name, text[:4096])
@@ -198,7 +203,8 @@ def create(store: Store, cfg: Config, new: NewPaste, now: float) -> Created:
     else:  # pragma: no cover - 62**10 ids make this unreachable in practice
         raise RuntimeError("could not draw a free paste id")
     files = tuple(
-        PasteFile(i, row.name, row.language, row.content, len(row.content)) for i, row in enumerate(rows)
+        PasteFile(i, row.name, row.language, row.content, len(row.content))
+        for i, row in enumerate(rows)
     )
     return Created(paste=dataclasses.replace(paste, files=files), manage_token=token)
 
@@ -247,10 +253,16 @@ def edit(
     if change.files is not None:
         rows = _file_rows(change.files, cfg, is_e2ee=auth.is_e2ee)
     else:
-        rows = [FileRow(f.name, f.language, f.content, f.text if f.is_text else None) for f in current.files]
-    if store.update_paste(
-        paste_id, title=title, files=rows, now=now, searchable=not (auth.burn or auth.is_e2ee)
-    ) is None:
+        rows = [
+            FileRow(f.name, f.language, f.content, f.text if f.is_text else None)
+            for f in current.files
+        ]
+    if (
+        store.update_paste(
+            paste_id, title=title, files=rows, now=now, searchable=not (auth.burn or auth.is_e2ee)
+        )
+        is None
+    ):
         raise _missing(store, paste_id, now)
     updated = store.get_paste(paste_id, now)
     if updated is None:
@@ -285,7 +297,9 @@ def extend(
     return expires
 
 
-def list_mine(store: Store, actor: Actor, now: float, limit: int, offset: int) -> list[PasteSummary]:
+def list_mine(
+    store: Store, actor: Actor, now: float, limit: int, offset: int
+) -> list[PasteSummary]:
     if actor.user_id is None:
         raise Unauthorized("an API key is needed to list your pastes")
     if not (1 <= limit <= MAX_LIST_LIMIT) or offset < 0:
@@ -323,7 +337,9 @@ def search(
 ) -> list[SearchHit]:
     if not (1 <= limit <= MAX_LIST_LIMIT) or offset < 0:
         raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0 or more")
-    return store.search(fts_query(query), viewer_id=actor.user_id, now=now, limit=limit, offset=offset)
+    return store.search(
+        fts_query(query), viewer_id=actor.user_id, now=now, limit=limit, offset=offset
+    )
 
 
 def sweep_cutoff(now: float) -> float:

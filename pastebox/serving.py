@@ -76,8 +76,9 @@ class Server:
         self.waitress.pull_trigger()  # wake the loop now rather than at the next tick
 
     def _busy(self) -> bool:
+        """A request is being received, served or sent on some connection."""
         return any(
-            channel.requests or channel.total_outbufs_len
+            channel.request is not None or channel.requests or channel.total_outbufs_len
             for channel in list(self.waitress.active_channels.values())
         )
 
@@ -111,6 +112,8 @@ def serve(cfg: Config) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, server.stop)
     pinned = f", pinned to CPU {cpu}" if cpu is not None else ""
-    log.info("pastebox serving on %s with database %s%s", server.url, os.path.abspath(cfg.db), pinned)
+    log.info(
+        "pastebox serving on %s with database %s%s", server.url, os.path.abspath(cfg.db), pinned
+    )
     server.serve_forever()
     return 0

@@ -65,7 +65,9 @@ def _paste(row: tuple, files: tuple[PasteFile, ...] = ()) -> Paste:
 
 def _file(row: tuple) -> PasteFile:
     content = bytes(row[3])
-    return PasteFile(position=row[0], name=row[1], language=row[2], content=content, size=len(content))
+    return PasteFile(
+        position=row[0], name=row[1], language=row[2], content=content, size=len(content)
+    )
 
 
 class Store:
@@ -80,7 +82,6 @@ class Store:
         self._readers_lock = threading.Lock()
         self._views: Counter[str] = Counter()
         self._views_lock = threading.Lock()
-        self._unindexed = 0  # search rows removed since the janitor last merged the index
         self._burned = 0
         self._closed = False
         self._writer = self._connect(readonly=False)
@@ -257,7 +258,10 @@ class Store:
             f" WHERE p.indexed AND ({where})",
             params,
         )
-        self._unindexed += max(0, cursor.rowcount)
+        if cursor.rowcount > 0:
+            conn.execute(
+                "UPDATE counters SET value = value + ? WHERE name = 'unindexed'", (cursor.rowcount,)
+            )
         return cursor.rowcount
 
     def get_paste(self, paste_id: str, now: float) -> Paste | None:
@@ -365,7 +369,9 @@ class Store:
                 ).fetchone()
         return row[0] if row else None
 
-    def list_by_owner(self, owner_id: int, now: float, limit: int, offset: int) -> list[PasteSummary]:
+    def list_by_owner(
+        self, owner_id: int, now: float, limit: int, offset: int
+    ) -> list[PasteSummary]:
         rows = (
             self._reader()
             .execute(
@@ -387,7 +393,13 @@ class Store:
     def revisions(self, paste_id: str, now: float) -> list[Revision]:
         """Every revision of a live paste, oldest first."""
         with self.read() as conn:
-            if conn.execute(f"SELECT 1 FROM pastes p WHERE p.id = :id AND {LIVE}", {"id": paste_id, "now": now}).fetchone() is None:
+            if (
+                conn.execute(
+                    f"SELECT 1 FROM pastes p WHERE p.id = :id AND {LIVE}",
+                    {"id": paste_id, "now": now},
+                ).fetchone()
+                is None
+            ):
                 return []
             heads = conn.execute(
                 "SELECT number, title, created_at FROM revisions WHERE paste_id = ? ORDER BY number",
@@ -466,8 +478,12 @@ class Store:
 
     def take_unindexed(self) -> int:
         """Search rows removed since the last call (the janitor merges the index when > 0)."""
-        with self._write_lock:
-            count, self._unindexed = self._unindexed, 0
+        with self.write() as conn:
+            (count,) = conn.execute(
+                "SELECT value FROM counters WHERE name = 'unindexed'"
+            ).fetchone()
+            if count:
+                conn.execute("UPDATE counters SET value = 0 WHERE name = 'unindexed'")
         return count
 
     def take_burned(self) -> int:

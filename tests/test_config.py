@@ -103,4 +103,6 @@ def test_every_setting_has_help_text():
 
 
 def test_readme_documents_every_setting_exactly():
-    assert markdown_table() in README.read_text(), "regenerate the README table: see config.markdown_table()"
+    assert markdown_table() in README.read_text(), (
+        "regenerate the README table: see config.markdown_table()"
+    )

@@ -9,7 +9,9 @@ from pastebox.model import Actor, NewFile, NewPaste
 
 
 def new(text="hello\n", name="", **kwargs):
-    return NewPaste(files=(NewFile(name, text.encode() if isinstance(text, str) else text),), **kwargs)
+    return NewPaste(
+        files=(NewFile(name, text.encode() if isinstance(text, str) else text),), **kwargs
+    )
 
 
 def test_ids_are_long_random_alphanumerics(store, cfg, clock):
@@ -101,9 +103,13 @@ def test_wrong_manage_tokens_are_forbidden_then_throttled(store, cfg, clock):
         with pytest.raises(Forbidden):
             pastes.delete(store, throttle, created.paste.id, Actor(manage_token="wrong"), clock())
     with pytest.raises(RateLimited):
-        pastes.delete(store, throttle, created.paste.id, Actor(manage_token=created.manage_token), clock())
+        pastes.delete(
+            store, throttle, created.paste.id, Actor(manage_token=created.manage_token), clock()
+        )
     clock.advance(61)
-    pastes.delete(store, throttle, created.paste.id, Actor(manage_token=created.manage_token), clock())
+    pastes.delete(
+        store, throttle, created.paste.id, Actor(manage_token=created.manage_token), clock()
+    )
 
 
 def test_extend_moves_expiry_within_the_maximum(store, cfg, clock):
@@ -118,7 +124,9 @@ def test_extend_moves_expiry_within_the_maximum(store, cfg, clock):
 def test_an_edit_keeps_files_when_only_the_title_changes(store, cfg, clock):
     created = pastes.create(store, cfg, new("body"), clock())
     actor = Actor(manage_token=created.manage_token)
-    edited = pastes.edit(store, cfg, GuessThrottle(), created.paste.id, actor, pastes.Edit(title="new"), clock())
+    edited = pastes.edit(
+        store, cfg, GuessThrottle(), created.paste.id, actor, pastes.Edit(title="new"), clock()
+    )
     assert (edited.title, edited.revision, edited.files[0].content) == ("new", 2, b"body")
 
 

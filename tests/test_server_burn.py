@@ -17,6 +17,7 @@ READ_PATHS = {"curl-view": "/{id}", "raw": "/raw/{id}", "json-api": "/api/v1/pas
 CONTENT = "the secret, served once\n"
 EXPIRED_WAIT = 10.0
 SWEEP_WAIT = 20.0
+GONE_KINDS = ("expired", "burned", "deleted")
 
 
 def create(url: str, content: str, **fields) -> dict:
@@ -104,35 +105,32 @@ def database_bytes(db: str) -> dict[str, bytes]:
     }
 
 
-def traces_left(db: str, markers: dict[str, str]) -> dict[str, list[str]]:
-    """For each label, the database files that still hold its marker."""
-    files = database_bytes(db)
-    return {
-        label: [Path(name).name for name, data in files.items() if trace(marker) in data]
-        for label, marker in markers.items()
-    }
+def files_holding(db: str, marker: str) -> list[str]:
+    """The database files (main, WAL, shared memory) that still hold a trace of `marker`."""
+    return [Path(name).name for name, data in database_bytes(db).items() if trace(marker) in data]
 
 
-def leave_gone_and_live_content(url: str) -> tuple[dict[str, str], str]:
-    """Create an expired, a burned and a deleted paste and a live one, each holding its own marker
-    in its title and its text; return the gone markers by label and the live one."""
-    gone = {"expired": new_marker(), "burned": new_marker(), "deleted": new_marker()}
-    live = new_marker()
+def create_marked(url: str, **fields) -> tuple[str, dict]:
+    """A paste with a fresh marker in its title and its text."""
+    marker = new_marker()
+    return marker, create(url, f"text {marker} more text\n", title=f"title {marker}", **fields)
 
-    def make(marker: str, **fields) -> dict:
-        return create(url, f"text {marker} more text\n", title=f"title {marker}", **fields)
 
-    expired = make(gone["expired"], exposure="public", ttlSeconds=1)
-    burned = make(gone["burned"], burnAfterRead=True)
-    deleted = make(gone["deleted"], exposure="public")
-    make(live, exposure="public")
-    assert fetch(f"{url}/raw/{burned['publicId']}").status == 200
-    token = {"X-Manage-Token": deleted["manageToken"]}
-    assert fetch(f"{url}/api/v1/pastes/{deleted['publicId']}", "DELETE", headers=token).status == 200
-    assert wait_until(
-        lambda: fetch(f"{url}/api/v1/pastes/{expired['publicId']}").status == 410, EXPIRED_WAIT
-    )
-    return gone, live
+def leave_gone(url: str, kind: str) -> str:
+    """A paste that is gone the way `kind` says (while the server runs); returns its marker."""
+    if kind == "expired":
+        marker, paste = create_marked(url, exposure="public", ttlSeconds=1)
+        expired = f"{url}/api/v1/pastes/{paste['publicId']}"
+        assert wait_until(lambda: fetch(expired).status == 410, EXPIRED_WAIT)
+    elif kind == "burned":
+        marker, paste = create_marked(url, burnAfterRead=True)
+        assert fetch(f"{url}/raw/{paste['publicId']}").status == 200
+    else:
+        marker, paste = create_marked(url, exposure="public")
+        token = {"X-Manage-Token": paste["manageToken"]}
+        deleted = fetch(f"{url}/api/v1/pastes/{paste['publicId']}", "DELETE", headers=token)
+        assert deleted.status == 200
+    return marker
 
 
 def clean_environment() -> dict[str, str]:
@@ -150,20 +148,25 @@ def purge(db: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_purge_after_a_stop_leaves_no_trace_of_gone_content_in_the_database_files(live_server):
-    gone, live = leave_gone_and_live_content(live_server.url)
+@pytest.mark.parametrize("kind", GONE_KINDS)
+def test_purge_after_a_stop_leaves_no_trace_of_gone_content_in_the_database_files(
+    live_server, kind
+):
+    live, _ = create_marked(live_server.url, exposure="public")
+    gone = leave_gone(live_server.url, kind)
     assert live_server.stop() == 0
     result = purge(live_server.db)
     assert result.returncode == 0, result.stderr
-    assert traces_left(live_server.db, gone) == {label: [] for label in gone}
-    assert traces_left(live_server.db, {"live": live})["live"], "the grep cannot find anything"
+    assert files_holding(live_server.db, gone) == []
+    assert files_holding(live_server.db, live), "the search for traces cannot find anything"
 
 
-def test_janitor_leaves_no_trace_of_gone_content_in_the_running_servers_files(start_server):
+@pytest.mark.parametrize("kind", GONE_KINDS)
+def test_janitor_leaves_no_trace_of_gone_content_in_the_running_servers_files(start_server, kind):
     server = start_server("--janitor-interval", "1")
-    gone, live = leave_gone_and_live_content(server.url)
-    clean = {label: [] for label in gone}
-    wait_until(lambda: traces_left(server.db, gone) == clean, SWEEP_WAIT, interval=0.25)
-    assert traces_left(server.db, gone) == clean
-    assert traces_left(server.db, {"live": live})["live"], "the grep cannot find anything"
+    live, _ = create_marked(server.url, exposure="public")
+    gone = leave_gone(server.url, kind)
+    wait_until(lambda: files_holding(server.db, gone) == [], SWEEP_WAIT, interval=0.25)
+    assert files_holding(server.db, gone) == []
+    assert files_holding(server.db, live), "the search for traces cannot find anything"
     assert server.stop() == 0

@@ -56,7 +56,10 @@ def paste_json(base: str, paste: Paste, *, with_content: bool = True) -> dict[st
         createdAt=iso(paste.created_at),
         updatedAt=iso(paste.updated_at),
         files=[
-            {**file_json(f, with_content=with_content), "rawUrl": f"{base}/raw/{paste.id}/{quote(f.name)}"}
+            {
+                **file_json(f, with_content=with_content),
+                "rawUrl": f"{base}/raw/{paste.id}/{quote(f.name)}",
+            }
             for f in paste.files
         ],
     )
@@ -72,7 +75,11 @@ def files_from_json(body: dict[str, Any]) -> tuple[NewFile, ...] | None:
     if content is not None:
         if not isinstance(content, str):
             raise Invalid("content must be a string", field="content")
-        return (NewFile(name=text_field(body, "name") or "", content=content.encode(), language=language),)
+        return (
+            NewFile(
+                name=text_field(body, "name") or "", content=content.encode(), language=language
+            ),
+        )
     if files is None:
         return None
     if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
@@ -134,7 +141,11 @@ def make_api(services: Services) -> bottle.Bottle:
         if not store.healthy():
             raise Unavailable("the database cannot be read", code="unhealthy")
         return json_response(
-            {"status": "healthy", "timestamp": iso(now), "uptime": round(now - services.started_at, 3)}
+            {
+                "status": "healthy",
+                "timestamp": iso(now),
+                "uptime": round(now - services.started_at, 3),
+            }
         )
 
     @app.post("/api/v1/pastes")
@@ -159,10 +170,15 @@ def make_api(services: Services) -> bottle.Bottle:
             {
                 "pastes": [
                     {
-                        "publicId": r.id, "url": f"{base}/{r.id}", "title": r.title,
-                        "syntax": r.language or "text", "exposure": r.exposure,
-                        "burnAfterRead": r.burn, "size": r.size,
-                        "createdAt": iso(r.created_at), "expiresAt": iso(r.expires_at),
+                        "publicId": r.id,
+                        "url": f"{base}/{r.id}",
+                        "title": r.title,
+                        "syntax": r.language or "text",
+                        "exposure": r.exposure,
+                        "burnAfterRead": r.burn,
+                        "size": r.size,
+                        "createdAt": iso(r.created_at),
+                        "expiresAt": iso(r.expires_at),
                     }  # fmt: skip
                     for r in rows
                 ],
@@ -204,7 +220,9 @@ def make_api(services: Services) -> bottle.Bottle:
         seconds = positive_int_field(json_body(), "ttlSeconds")
         if seconds is None:
             raise Invalid("ttlSeconds is required", field="ttlSeconds")
-        expires = pastes.extend(store, cfg, services.throttle, paste_id, actor, seconds, services.now())
+        expires = pastes.extend(
+            store, cfg, services.throttle, paste_id, actor, seconds, services.now()
+        )
         return json_response({"publicId": paste_id, "expiresAt": iso(expires)})
 
     @app.get("/api/v1/pastes/<paste_id>/revisions")
@@ -245,10 +263,14 @@ def make_api(services: Services) -> bottle.Bottle:
                 "query": text,
                 "results": [
                     {
-                        "publicId": h.id, "url": f"{base}/{h.id}", "title": h.title,
-                        "fileName": h.file_name, "syntax": h.language or "text",
+                        "publicId": h.id,
+                        "url": f"{base}/{h.id}",
+                        "title": h.title,
+                        "fileName": h.file_name,
+                        "syntax": h.language or "text",
                         "snippet": h.snippet.replace("\x02", "").replace("\x03", ""),
-                        "exposure": h.exposure, "createdAt": iso(h.created_at),
+                        "exposure": h.exposure,
+                        "createdAt": iso(h.created_at),
                     }  # fmt: skip
                     for h in hits
                 ],

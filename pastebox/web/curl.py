@@ -112,7 +112,9 @@ def _raw_file(f: PasteFile, *, download: bool) -> tuple[bytes, dict[str, str]]:
     }
 
 
-def raw_response(paste: Paste, filename: str | None = None, *, download: bool = False) -> bottle.HTTPResponse:
+def raw_response(
+    paste: Paste, filename: str | None = None, *, download: bool = False
+) -> bottle.HTTPResponse:
     """The bytes of one file (or, for a several-file paste without a name, all of them)."""
     if filename is not None:
         match = [f for f in paste.files if f.name == filename]
@@ -137,7 +139,11 @@ def make_curl(services: Services) -> bottle.Bottle:
         request = bottle.request
         body = read_body(request.environ, cfg.max_body_bytes)
         content_type = request.environ.get("CONTENT_TYPE", "")
-        parts = parse_multipart(body, content_type) if media_type(content_type) == "multipart/form-data" else []
+        parts = (
+            parse_multipart(body, content_type)
+            if media_type(content_type) == "multipart/form-data"
+            else []
+        )
         options = _options(request, parts)
         actor = services.actor(request)
         new = NewPaste(

@@ -82,7 +82,11 @@ def render_paste(services: Services, paste: Paste) -> str:
             files.append((f, render.highlight_plain(f.text)))
         else:
             files.append((f, services.renderer.highlight(f.text, f.language)))
-    expires = "never expires" if paste.expires_at is None else f"expires in {human_delta(paste.expires_at - now)}"
+    expires = (
+        "never expires"
+        if paste.expires_at is None
+        else f"expires in {human_delta(paste.expires_at - now)}"
+    )
     if paste.burn:
         expires = "deleted now that you have read it"
     return page(
@@ -101,7 +105,9 @@ def view_page(services: Services, paste_id: str):
     actor = services.actor(bottle.request)
     paste = pastes.peek(services.store, paste_id, actor, services.now())
     if paste.burn:
-        return bottle.HTTPResponse(page("burn.tpl", paste_id=paste.id), 200, Cache_Control="no-store")
+        return bottle.HTTPResponse(
+            page("burn.tpl", paste_id=paste.id), 200, Cache_Control="no-store"
+        )
     if bottle.request.method != "HEAD":
         services.store.count_view(paste.id)
     return render_paste(services, paste)
@@ -135,4 +141,3 @@ def make_static(services: Services) -> bottle.Bottle:
         return response
 
     return app
-

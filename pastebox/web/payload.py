@@ -53,12 +53,12 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     if text.count("[") + text.count("{") > MAX_JSON_DEPTH and _nesting(text) > MAX_JSON_DEPTH:
         raise Invalid("JSON is nested too deeply", code="invalid_json")
     try:
-        value = json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_unique_object
-        )
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_object)
         _check(value)
     except (ValueError, RecursionError, UnicodeEncodeError) as exc:
-        message = str(exc) if not isinstance(exc, UnicodeEncodeError) else "lone surrogate in a string"
+        message = (
+            str(exc) if not isinstance(exc, UnicodeEncodeError) else "lone surrogate in a string"
+        )
         raise Invalid(f"invalid JSON: {message[:200]}", code="invalid_json") from None
     if not isinstance(value, dict):
         raise Invalid("send a JSON object", code="invalid_json")

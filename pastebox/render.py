@@ -1,0 +1,328 @@
+"""Syntax highlighting: choosing a language, and rendering in worker processes with a time limit.
+
+Some pygments lexers have regexes that backtrack catastrophically on crafted input, so a render
+runs in a separate process that is killed when it overruns; the page then shows escaped plain
+text. Choosing a language at create time is cheap (name, shebang, modeline); the expensive
+content guess runs in the worker, under the same limit.
+"""
+
+import atexit
+import functools
+import html
+import logging
+import multiprocessing
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from pygments.formatters.html import HtmlFormatter, _get_ttype_class
+from pygments.lexers import find_lexer_class_for_filename, get_lexer_by_name
+from pygments.util import ClassNotFound
+
+log = logging.getLogger(__name__)
+
+PLAIN = "text"
+GUESS_BYTES = 32 * 1024  # content heuristics only need the start of a file
+MAX_HIGHLIGHT_CHARS = 2 * 1024 * 1024  # larger files are shown plain rather than timed out
+WORKER_START_SECONDS = 60.0  # importing every lexer in a fresh process, on a loaded machine
+PLAIN_NAMES = frozenset({"text", "plain", "plaintext", "txt", "none", "raw"})
+SHEBANG_RE = re.compile(r"#!\s*(\S+)(?:\s+(.*))?")
+VIM_RE = re.compile(r"(?:^|\s)(?:vi|vim|ex)(?:[<=>]?\d*)?:.*?(?:ft|filetype|syn|syntax)=([\w+#-]+)")
+EMACS_RE = re.compile(r"-\*-\s*(?:.*?mode:\s*([\w+#-]+).*?|([\w+#-]+)\s*)-\*-", re.IGNORECASE)
+INTERPRETERS = {"sh": "bash", "zsh": "bash", "ksh": "bash", "dash": "bash", "node": "javascript",
+                "nodejs": "javascript", "deno": "javascript", "tclsh": "tcl", "rscript": "r",
+                "runghc": "haskell", "osascript": "applescript"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Highlighted:
+    html: str  # <pre class="code"> with one <span class="line" id="Ln"> per source line
+    language: str  # the language actually used (PLAIN on fallback)
+    lines: int
+
+
+# -- choosing a language (in-process, cheap) ------------------------------------------------
+
+
+@functools.lru_cache(maxsize=2048)
+def normalize_language(name: str) -> str | None:
+    """A user's language name, alias or extension -> the canonical pygments alias, or None."""
+    key = name.strip().lower()
+    if not key or len(key) > 64:
+        return None
+    if key in PLAIN_NAMES:
+        return PLAIN
+    try:
+        return get_lexer_by_name(key).aliases[0]
+    except ClassNotFound:
+        pass
+    by_extension = _language_for_filename("x." + key.lstrip("."))
+    return by_extension
+
+
+@functools.lru_cache(maxsize=4096)
+def _language_for_filename(filename: str) -> str | None:
+    try:
+        cls = find_lexer_class_for_filename(filename)  # no code: ranks by priority, no guessing
+    except ClassNotFound:
+        return None
+    if cls is None or not cls.aliases:
+        return None
+    return cls.aliases[0]
+
+
+def _language_for_shebang(first_line: str) -> str | None:
+    match = SHEBANG_RE.match(first_line)
+    if not match:
+        return None
+    program = os.path.basename(match.group(1))
+    if program == "env":  # #!/usr/bin/env [-S] python3 -u
+        words = [w for w in (match.group(2) or "").split() if not w.startswith("-")]
+        program = words[0] if words else ""
+    program = re.sub(r"[\d.]+$", "", program.lower())  # python3.11 -> python
+    return normalize_language(INTERPRETERS.get(program, program)) if program else None
+
+
+def _language_for_modeline(lines: list[str]) -> str | None:
+    for line in lines:
+        match = VIM_RE.search(line) or EMACS_RE.search(line)
+        if match:
+            name = next(g for g in match.groups() if g)
+            language = normalize_language(name)
+            if language:
+                return language
+    return None
+
+
+def language_for(filename: str | None, text: str) -> str | None:
+    """Cheap detection from the file name, a shebang or a vim/emacs modeline; None if undecided."""
+    if filename and not filename.lower().endswith(".txt"):
+        language = _language_for_filename(filename)
+        if language:
+            return language
+    head = text[:GUESS_BYTES].splitlines()
+    if head and head[0].startswith("#!"):
+        language = _language_for_shebang(head[0][:200])
+        if language:
+            return language
+    return _language_for_modeline(head[:5] + text[-2048:].splitlines()[-5:])
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def _wrap_lines(lines: list[str]) -> str:
+    body = "".join(
+        f'<span class="line" id="L{n}"><a class="ln" href="#L{n}" aria-hidden="true">{n}</a>'
+        f'<span class="lc">{line}</span></span>\n'
+        for n, line in enumerate(lines, start=1)
+    )
+    return f'<pre class="code">{body}</pre>'
+
+
+def _split_lines(text: str) -> list[str]:
+    """Source lines the way pygments sees them (CRLF and CR are line ends); a final newline
+    does not start another line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text:
+        return []
+    lines = text.split("\n")
+    if text.endswith("\n"):
+        lines.pop()
+    return lines
+
+
+def highlight_plain(text: str) -> Highlighted:
+    """Escaped text in the same markup as a highlighted render."""
+    lines = [html.escape(line, quote=False) for line in _split_lines(text)]
+    return Highlighted(_wrap_lines(lines), PLAIN, len(lines))
+
+
+def _guess(text: str, floor: float):
+    """The lexer whose analyse_text scores highest, if it scores at least `floor`."""
+    from pygments.lexers import _iter_lexerclasses
+
+    sample = text[:GUESS_BYTES]
+    best, best_score = None, 0.0
+    for cls in _iter_lexerclasses():
+        score = cls.analyse_text(sample)
+        if score > best_score:
+            best, best_score = cls, score
+            if score >= 1.0:
+                break
+    return best if best is not None and best_score >= floor else None
+
+
+def _highlight(text: str, language: str | None, guess_floor: float) -> Highlighted:
+    """Highlight in this process (the worker): tokens split at line ends into closed spans."""
+    if language is None:
+        cls = _guess(text, guess_floor)
+        language = cls.aliases[0] if cls is not None and cls.aliases else PLAIN
+    if language == PLAIN:
+        return highlight_plain(text)
+    lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False, tabsize=0)
+    lines: list[str] = []
+    current: list[str] = []
+    for ttype, value in lexer.get_tokens(text):
+        css = _get_ttype_class(ttype)
+        pieces = value.split("\n")
+        for i, piece in enumerate(pieces):
+            if i:
+                lines.append("".join(current))
+                current = []
+            if piece:
+                escaped = html.escape(piece, quote=False)
+                current.append(f'<span class="{css}">{escaped}</span>' if css else escaped)
+    if current:
+        lines.append("".join(current))
+    expected = len(_split_lines(text))
+    del lines[expected:]  # lexers may add a final newline token of their own
+    lines.extend([""] * (expected - len(lines)))
+    return Highlighted(_wrap_lines(lines), language, len(lines))
+
+
+def _worker_main(conn: Connection, guess_floor: float) -> None:
+    """A render worker: answer (text, language) requests until the pipe closes."""
+    if hasattr(os, "sched_setaffinity"):  # the server may pin itself; renders use any core
+        try:
+            os.sched_setaffinity(0, range(os.cpu_count() or 1))
+        except OSError:
+            pass
+    _guess("import os\n", guess_floor)  # import every lexer now, not during a timed render
+    conn.send("ready")
+    while True:
+        try:
+            text, language = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = _highlight(text, language, guess_floor)
+        except Exception:  # noqa: BLE001 - any lexer failure means plain text
+            result = highlight_plain(text)
+        conn.send(result)
+
+
+def worker_entry() -> None:
+    """Entry point of a render process: `python -c ... FD GUESS_FLOOR`."""
+    _worker_main(Connection(int(sys.argv[1])), float(sys.argv[2]))
+
+
+class _Worker:
+    """One render process and its socket; started lazily, replaced when killed."""
+
+    def __init__(self, guess_floor: float):
+        self.guess_floor = guess_floor
+        self.process: subprocess.Popen | None = None
+        self.conn: Connection | None = None
+
+    def ensure_started(self) -> bool:
+        if self.process is not None and self.process.poll() is None:
+            return True
+        self.stop()
+        # A plain subprocess rather than multiprocessing: nothing of the server's __main__ is
+        # re-imported, and nothing is forked from a threaded process.
+        parent, child = multiprocessing.Pipe()
+        package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [package_root, os.environ.get("PYTHONPATH")])
+            ),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-c", "from pastebox.render import worker_entry; worker_entry()",
+             str(child.fileno()), repr(self.guess_floor)],
+            pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=env,
+        )  # fmt: skip
+        child.close()
+        try:
+            ready = parent.poll(WORKER_START_SECONDS) and parent.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            log.error("a render worker did not start; serving plain text")
+            process.kill()
+            process.wait()
+            parent.close()
+            return False
+        self.process, self.conn = process, parent
+        return True
+
+    def render(self, text: str, language: str | None, timeout: float) -> Highlighted | None:
+        """The result, or None after killing the process when it overran or failed."""
+        if not self.ensure_started():
+            return None
+        assert self.conn is not None
+        try:
+            self.conn.send((text, language))
+            if self.conn.poll(timeout):
+                result = self.conn.recv()
+                if isinstance(result, Highlighted):
+                    return result
+        except (EOFError, OSError):
+            pass
+        self.stop()
+        return None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+        if self.conn is not None:
+            self.conn.close()
+        self.process, self.conn = None, None
+
+
+class Renderer:
+    """A small pool of render processes; thread-safe; `highlight` never raises."""
+
+    def __init__(self, timeout: float = 2.0, workers: int = 1, guess_floor: float = 0.3):
+        self.timeout = timeout
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        for _ in range(max(1, workers)):
+            self._idle.put(_Worker(guess_floor))
+        self._closed = threading.Event()
+        atexit.register(self.close)
+
+    def highlight(self, text: str, language: str | None) -> Highlighted:
+        """Highlighted HTML; plain text when the language is plain, the text is huge, the
+        render overran `timeout`, or no worker came free in time."""
+        if language == PLAIN or len(text) > MAX_HIGHLIGHT_CHARS or self._closed.is_set():
+            return highlight_plain(text)
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            log.warning("no render worker free within %.1f s; serving plain text", self.timeout)
+            return highlight_plain(text)
+        try:
+            result = worker.render(text, language, self.timeout)
+        finally:
+            self._idle.put(worker)
+        if result is None:
+            log.warning("render overran %.1f s or failed; serving plain text", self.timeout)
+            return highlight_plain(text)
+        return result
+
+    def close(self) -> None:
+        """Stop every worker; idempotent."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        while True:
+            try:
+                self._idle.get_nowait().stop()
+            except queue.Empty:
+                break
+
+
+def stylesheet(style: str = "default", dark_style: str = "monokai") -> str:
+    """Token colours for `.code`: the light style, and the dark one when the system prefers it."""
+    light = HtmlFormatter(style=style).get_style_defs(".code")
+    dark = HtmlFormatter(style=dark_style).get_style_defs(".code")
+    indented = "\n".join("  " + line for line in dark.splitlines())
+    return f"{light}\n@media (prefers-color-scheme: dark) {{\n{indented}\n}}\n"
