@@ -32,7 +32,8 @@ MAX_QUERY_CHARS = 500
 TOMBSTONE_SECONDS = 30 * 86400
 NONCE_BYTES, MAC_BYTES = 24, 16
 # base64url without padding of at least nonce + MAC + one byte of plaintext.
-E2EE_CONTENT_RE = re.compile(r"[A-Za-z0-9_-]{%d,}" % -(-(NONCE_BYTES + MAC_BYTES + 1) * 4 // 3))
+E2EE_MIN_CHARS = -(-(NONCE_BYTES + MAC_BYTES + 1) * 4 // 3)
+E2EE_CONTENT_RE = re.compile(rf"[A-Za-z0-9_-]{{{E2EE_MIN_CHARS},}}")
 _ID_ATTEMPTS = 5
 GONE_MESSAGES = {
     "burned": "this paste was burned after it was read",

@@ -7,6 +7,7 @@ content guess runs in the worker, under the same limit.
 """
 
 import atexit
+import contextlib
 import functools
 import html
 import logging
@@ -189,10 +190,8 @@ def _highlight(text: str, language: str | None, guess_floor: float) -> Highlight
 def _worker_main(conn: Connection, guess_floor: float) -> None:
     """A render worker: answer (text, language) requests until the pipe closes."""
     if hasattr(os, "sched_setaffinity"):  # the server may pin itself; renders use any core
-        try:
+        with contextlib.suppress(OSError):
             os.sched_setaffinity(0, range(os.cpu_count() or 1))
-        except OSError:
-            pass
     _guess("import os\n", guess_floor)  # import every lexer now, not during a timed render
     conn.send("ready")
     while True:
