@@ -73,6 +73,9 @@ def _setup_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # waitress warns "Task queue depth is N" whenever all threads are busy; under load that is
+    # normal, and a line per burst drowns the log.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
 def _user(args: argparse.Namespace, cfg: Config) -> int:

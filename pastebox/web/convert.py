@@ -17,8 +17,8 @@ def iso(timestamp: float | None) -> str | None:
     """ISO-8601 in UTC with milliseconds, as the seed API writes it: 2026-02-09T01:00:00.000Z."""
     if timestamp is None:
         return None
-    moment = datetime.fromtimestamp(timestamp, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    # isoformat is C all the way; strftime goes through the C library's locale and TZ machinery.
+    return datetime.fromtimestamp(timestamp, UTC).isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def json_response(body: Any, status: int = 200, **headers: str) -> bottle.HTTPResponse:

@@ -1,0 +1,262 @@
+"""pastebox throughput benchmark: wrk against the bare waitress ceiling and a real pastebox.
+
+Everything is measured in one run so the ratios mean something on a shared, noisy machine:
+the servers start side by side (unpinned, as users run them: `python -m pastebox`), then each
+round runs every scenario once, interleaved, and the report quotes medians over the rounds.
+
+    python bench/run.py                       # the default server
+    python bench/run.py --variant pin-off=--cpu-pin=off --variant threads4=--threads=4
+    python bench/run.py --check               # exit 1 when a target is missed
+
+Needs `wrk` (Debian: apt-get install wrk). Rate limiting is switched off in the benchmarked
+servers (`--rate-limit 0`): one client hammering creates is exactly what it is there to stop.
+"""
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+START_TIMEOUT = 30.0
+TARGETS = {"raw_ratio": 0.50, "create_rps": 1000.0, "rss_mb": 100.0}
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen
+    url: str
+    paste_id: str = ""
+    results: dict[str, list[Result]] = field(default_factory=dict)
+
+
+def start(name: str, argv: list[str], pattern: str, env: dict[str, str]) -> Server:
+    """Start a server and wait for the line announcing its URL."""
+    proc = subprocess.Popen(
+        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    deadline = time.monotonic() + START_TIMEOUT
+    assert proc.stdout is not None
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        match = re.search(pattern, line)
+        if match:
+            # Keep draining output so the server never blocks on a full pipe.
+            subprocess.Popen(["cat"], stdin=proc.stdout, stdout=subprocess.DEVNULL)
+            return Server(name, proc, match.group(1))
+    proc.kill()
+    raise SystemExit(f"{name}: did not start: {argv}")
+
+
+def post(url: str, body: dict) -> dict:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def wrk(url: str, args: argparse.Namespace, script: str | None = None) -> Result:
+    argv = ["wrk", f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{args.duration}s"]
+    argv += ["--latency", "--timeout", "10s"]
+    if script:
+        argv += ["-s", str(HERE / script)]
+    out = subprocess.run(argv + [url], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))
+    errors = 0
+    for pattern in (r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: .*?timeout (\d+)"):
+        match = re.search(pattern, out)
+        errors += int(match.group(1)) if match else 0
+    return Result(rps, p50, p99, errors)
+
+
+def tree_rss_kb(pid: int) -> tuple[int, int]:
+    """(current RSS, peak RSS of the main process + current RSS of its children) in KiB."""
+
+    def status(p: int) -> dict[str, str]:
+        try:
+            text = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            return {}
+        return dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+
+    def kb(value: str) -> int:
+        return int(value.split()[0]) if value else 0
+
+    main = status(pid)
+    children = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            st = status(int(entry.name))
+            if st.get("PPid", "").strip() == str(pid):
+                children += kb(st.get("VmRSS", ""))
+    return kb(main.get("VmRSS", "")) + children, kb(main.get("VmHWM", "")) + children
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--duration", type=int, default=4, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME=ARGS",
+        help="also benchmark pastebox started with these extra arguments",
+    )
+    parser.add_argument(
+        "--only", metavar="NAMES", default="raw,api,create", help="scenarios: raw,api,create"
+    )
+    parser.add_argument("--json", metavar="FILE", help="write the medians as JSON")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found (apt-get install wrk)")
+
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("PASTEBOX_CPU_PIN", None)
+    tmp = tempfile.mkdtemp(prefix="pastebox-bench-")
+    py = sys.executable
+    variants = [("pastebox", [])] + [
+        (name, shlex.split(extra)) for name, extra in (v.split("=", 1) for v in args.variant)
+    ]
+    ceiling = start("ceiling", [py, str(HERE / "ceiling.py")], r"listening on (http://\S+)", env)
+    servers: list[Server] = []
+    try:
+        for index, (name, extra) in enumerate(variants):
+            argv = [py, "-m", "pastebox", "--port", "0", "--rate-limit", "0"]
+            argv += ["--db", f"{tmp}/bench{index}.db", *extra]
+            servers.append(start(name, argv, r"serving on (http://\S+) with database", env))
+        content = ("x" * 63 + "\n") * 64  # 4 KiB
+        for server in servers:
+            server.paste_id = post(f"{server.url}/api/v1/pastes", {"content": content})["publicId"]
+
+        scenarios = [("ceiling", ceiling, "/", None)]
+        wanted = set(args.only.split(","))
+        for server in servers:
+            scenarios += [
+                (label, server, path, script)
+                for key, label, path, script in (
+                    ("raw", "raw GET 4 KB", f"/raw/{server.paste_id}", None),
+                    ("api", "API GET", f"/api/v1/pastes/{server.paste_id}", None),
+                    ("create", "JSON create", "/api/v1/pastes", "create.lua"),
+                )
+                if key in wanted
+            ]
+        for round_number in range(1, args.rounds + 1):
+            for label, server, path, script in scenarios:
+                result = wrk(server.url + path, args, script)
+                server.results.setdefault(label, []).append(result)
+                print(
+                    f"round {round_number} {server.name:>10} {label:<13}"
+                    f" {result.rps:9.0f} req/s p50 {result.p50_ms:6.2f} ms"
+                    f" p99 {result.p99_ms:7.2f} ms errors {result.errors}",
+                    file=sys.stderr,
+                )
+        rss = {s.name: tree_rss_kb(s.proc.pid) for s in servers}
+    finally:
+        for server in [ceiling, *servers]:
+            server.proc.terminate()
+        for server in [ceiling, *servers]:
+            try:
+                server.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.proc.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    def median(results: list[Result]) -> Result:
+        return Result(
+            statistics.median(r.rps for r in results),
+            statistics.median(r.p50_ms for r in results),
+            statistics.median(r.p99_ms for r in results),
+            sum(r.errors for r in results),
+        )
+
+    ceiling_rps = median(ceiling.results["ceiling"]).rps
+    report: dict[str, dict] = {}
+    print(
+        f"\nmedians of {args.rounds} rounds, wrk -t{args.wrk_threads} -c{args.connections}"
+        f" -d{args.duration}s, {os.cpu_count()} CPUs\n"
+    )
+    print("| server | scenario | req/s | p50 ms | p99 ms | vs ceiling | errors |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for server in [ceiling, *servers]:
+        for label, results in server.results.items():
+            m = median(results)
+            report.setdefault(server.name, {})[label] = {
+                "rps": round(m.rps, 1),
+                "p50_ms": m.p50_ms,
+                "p99_ms": m.p99_ms,
+                "ratio": round(m.rps / ceiling_rps, 3),
+                "errors": m.errors,
+            }
+            print(
+                f"| {server.name} | {label} | {m.rps:,.0f} | {m.p50_ms:.2f} | {m.p99_ms:.2f} |"
+                f" {m.rps / ceiling_rps:.0%} | {m.errors} |"
+            )
+    print()
+    for name, (now_kb, peak_kb) in rss.items():
+        report[name]["rss_mb"] = round(now_kb / 1024, 1)
+        report[name]["peak_rss_mb"] = round(peak_kb / 1024, 1)
+        print(
+            f"{name}: RSS {now_kb / 1024:.1f} MB now, {peak_kb / 1024:.1f} MB peak (with children)"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
+
+    default = report["pastebox"]
+    missed = []
+    raw, create = default.get("raw GET 4 KB"), default.get("JSON create")
+    if raw and raw["ratio"] < TARGETS["raw_ratio"]:
+        missed.append(f"raw GET at {raw['ratio']:.0%} of the ceiling (< 50%)")
+    if create and create["rps"] < TARGETS["create_rps"]:
+        missed.append(f"JSON create at {create['rps']:.0f}/s (< 1,000/s)")
+    if default["peak_rss_mb"] >= TARGETS["rss_mb"]:
+        missed.append(f"peak RSS {default['peak_rss_mb']} MB (>= 100 MB)")
+    if any(v["errors"] for s in report.values() for v in s.values() if isinstance(v, dict)):
+        missed.append("some requests failed (see the errors column)")
+    for line in missed:
+        print(f"MISSED: {line}")
+    if not missed:
+        print("all targets met: raw GET >= 50% of ceiling, JSON create >= 1,000/s, RSS < 100 MB")
+    return 1 if missed and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
