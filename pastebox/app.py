@@ -14,7 +14,7 @@ from pastebox.web.api import make_api
 from pastebox.web.context import Services
 from pastebox.web.curl import make_curl, negotiated_error
 from pastebox.web.pages import HTML_TYPE, make_static
-from pastebox.web.plugins import ErrorShape, InternalError, json_error
+from pastebox.web.plugins import ErrorShape, InternalError, json_error, new_bottle
 
 # Errors bottle raises before a route runs (no route, wrong method) answer in the shape of the
 # surface that owns the path; the first matching prefix wins.
@@ -78,7 +78,7 @@ def create_app(
         renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
         started_at=now(),
     )
-    app = bottle.Bottle(autojson=False)
+    app = new_bottle()
     for surface in (make_static(services), make_api(services), make_curl(services)):
         app.merge(surface)
     for status in (400, 404, 405, 413, 414, 500):

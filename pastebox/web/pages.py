@@ -14,6 +14,7 @@ from pastebox.config import Config, parse_ttl
 from pastebox.errors import PasteboxError
 from pastebox.model import Paste
 from pastebox.web.context import Services
+from pastebox.web.plugins import new_bottle
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
@@ -126,7 +127,7 @@ def error_page(error: PasteboxError) -> str:
 
 
 def make_static(services: Services) -> bottle.Bottle:
-    app = bottle.Bottle(autojson=False)
+    app = new_bottle()
     stylesheet = render.stylesheet()
 
     @app.get("/static/pygments.css")

@@ -75,7 +75,7 @@ class ErrorShapePlugin:
 
 
 class WriteLimitPlugin:
-    """Spends a token of the client's bucket on every write request."""
+    """Spends a token of the client's bucket on every write request, then runs it alone."""
 
     name = "write_limit"
     api = 2
@@ -87,16 +87,25 @@ class WriteLimitPlugin:
         services = self.services
 
         def limited(*args, **kwargs):
-            if bottle.request.method in WRITE_METHODS:
-                services.limiter.take(services.client(bottle.request), services.now())
-            return callback(*args, **kwargs)
+            if bottle.request.method not in WRITE_METHODS:
+                return callback(*args, **kwargs)
+            services.limiter.take(services.client(bottle.request), services.now())
+            with services.write_gate:
+                return callback(*args, **kwargs)
 
         return limited
 
 
+def new_bottle() -> bottle.Bottle:
+    """A Bottle without its JSON plugin: every surface builds its own JSON replies."""
+    app = bottle.Bottle()
+    app.uninstall(bottle.JSONPlugin)
+    return app
+
+
 def surface(services: Services, shape: ErrorShape, *, limit_writes: bool = True) -> bottle.Bottle:
     """A Bottle app for one surface, with its error shape outermost and the write limit inside."""
-    app = bottle.Bottle(autojson=False)
+    app = new_bottle()
     app.install(ErrorShapePlugin(shape))
     if limit_writes:
         app.install(WriteLimitPlugin(services))
