@@ -316,6 +316,9 @@ def fts_query(query: str) -> str:
     """
     if len(query) > MAX_QUERY_CHARS:
         raise Invalid(f"search text is longer than {MAX_QUERY_CHARS} characters", field="q")
+    # FTS5 reads its expression as a C string: a NUL would end it inside a quoted term (a syntax
+    # error). The tokenizer separates words at NUL anyway, so it is a space here too.
+    query = query.replace("\x00", " ")
     parts = []
     for match in _QUERY_TOKEN_RE.finditer(query):
         phrase, bare = match.group(1), match.group(2)

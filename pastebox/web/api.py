@@ -251,9 +251,11 @@ def make_api(services: Services) -> bottle.Bottle:
     def search():
         actor = services.actor(bottle.request)
         query = bottle.request.query
-        text = query.getunicode("q", "")
+        text = query.getunicode("q")  # None when absent, and also when not UTF-8
         if text is None:
-            raise Invalid("q is not valid UTF-8", field="q")
+            if "q" in query:
+                raise Invalid("q is not valid UTF-8", field="q")
+            text = ""
         limit = query_int(query.get("limit"), "limit", DEFAULT_LIST_LIMIT)
         offset = query_int(query.get("offset"), "offset", 0)
         hits = pastes.search(store, text, actor, services.now(), limit, offset)
