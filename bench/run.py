@@ -5,7 +5,7 @@ the servers start side by side (unpinned, as users run them: `python -m pastebox
 round runs every scenario once, interleaved, and the report quotes medians over the rounds.
 
     python bench/run.py                       # the default server
-    python bench/run.py --variant pin-off=--cpu-pin=off --variant threads4=--threads=4
+    python bench/run.py --variant pin-off="--cpu-pin off" --variant no-gate=--no-write-gate
     python bench/run.py --check               # exit 1 when a target is missed
 
 Needs `wrk` (Debian: apt-get install wrk). Rate limiting is switched off in the benchmarked
@@ -160,7 +160,9 @@ def main() -> int:
     servers: list[Server] = []
     try:
         for index, (name, extra) in enumerate(variants):
-            argv = [py, "-m", "pastebox", "--port", "0", "--rate-limit", "0"]
+            # The default server runs exactly as users run it; variants may undo a measure.
+            launcher = ["-m", "pastebox"] if index == 0 else [str(HERE / "variant.py")]
+            argv = [py, *launcher, "--port", "0", "--rate-limit", "0"]
             argv += ["--db", f"{tmp}/bench{index}.db", *extra]
             servers.append(start(name, argv, r"serving on (http://\S+) with database", env))
         content = ("x" * 63 + "\n") * 64  # 4 KiB

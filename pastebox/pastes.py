@@ -49,6 +49,7 @@ class Edit:
 
     title: str | None = None
     files: tuple[NewFile, ...] | None = None
+    language: str | None = None  # of the first file, when the files themselves stay
 
 
 # -- validation ------------------------------------------------------------------------------
@@ -210,26 +211,35 @@ def create(store: Store, cfg: Config, new: NewPaste, now: float) -> Created:
     return Created(paste=dataclasses.replace(paste, files=files), manage_token=token)
 
 
-def peek(store: Store, paste_id: str, actor: Actor, now: float) -> Paste:
+def peek(store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float) -> Paste:
     """A live paste the actor may see, without consuming a burn paste or counting a view."""
     if not ids.is_paste_id(paste_id):
         raise NotFound("no such paste")
     paste = store.get_paste(paste_id, now)
-    if paste is None or not can_read(paste, actor, _holds_token(paste_id, actor, store, now)):
-        raise _missing(store, paste_id, now) if paste is None else NotFound("no such paste")
+    if paste is None:
+        raise _missing(store, paste_id, now)
+    if not can_read(paste, actor, _holds_token(store, throttle, paste_id, actor, now)):
+        raise NotFound("no such paste")
     return paste
 
 
-def _holds_token(paste_id: str, actor: Actor, store: Store, now: float) -> bool:
+def _holds_token(
+    store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
+) -> bool:
+    """Whether the actor sent this paste's manage token; wrong guesses count against the paste."""
     if not actor.manage_token:
         return False
+    throttle.check("paste:" + paste_id, now)
     auth = store.get_auth(paste_id, now)
-    return auth is not None and ids.token_matches(actor.manage_token, auth.manage_hash)
+    if auth is not None and ids.token_matches(actor.manage_token, auth.manage_hash):
+        return True
+    throttle.fail("paste:" + paste_id, now)
+    return False
 
 
-def read(store: Store, paste_id: str, actor: Actor, now: float) -> Paste:
+def read(store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float) -> Paste:
     """A read that counts: claims (and so deletes) a burn paste, counts a view otherwise."""
-    paste = peek(store, paste_id, actor, now)
+    paste = peek(store, throttle, paste_id, actor, now)
     if paste.burn:
         claimed = store.claim_burned(paste_id, now)
         if claimed is None:
@@ -245,14 +255,22 @@ def edit(
 ) -> Paste:  # fmt: skip
     """Apply a change as a new revision; the previous one stays in the history."""
     auth = authorize_change(store, throttle, paste_id, actor, now)
-    if change.title is None and change.files is None:
-        raise Invalid("nothing to change: give a title, content or files")
+    if change.title is None and change.files is None and change.language is None:
+        raise Invalid("nothing to change: give a title, syntax, content or files")
     current = store.get_paste(paste_id, now)
     if current is None:
         raise _missing(store, paste_id, now)
     title = clean_title(change.title) if change.title is not None else current.title
     if change.files is not None:
         rows = _file_rows(change.files, cfg, is_e2ee=auth.is_e2ee)
+    elif change.language is not None:
+        relabelled = tuple(
+            NewFile(
+                name=f.name, content=f.content, language=change.language if i == 0 else f.language
+            )
+            for i, f in enumerate(current.files)
+        )
+        rows = _file_rows(relabelled, cfg, is_e2ee=auth.is_e2ee)
     else:
         rows = [
             FileRow(f.name, f.language, f.content, f.text if f.is_text else None)

@@ -563,6 +563,30 @@ def test_the_manage_token_edits_a_paste_into_a_new_revision(app):
     assert get(app, created["publicId"]).json["content"] == "v2\n"
 
 
+def test_an_edit_of_only_the_syntax_relabels_the_content(app):
+    created = create(app, content="print(1)\n", syntax="text")
+    res = app.patch_json(
+        f"{PASTES}/{created['publicId']}",
+        {"syntax": "python"},
+        headers=token_header(created["manageToken"]),
+        status=200,
+    )
+    assert res.json["syntax"] == "python"
+    assert res.json["content"] == "print(1)\n"
+    assert res.json["revision"] == 2
+
+
+def test_an_edit_to_an_unknown_syntax_is_refused(app):
+    created = create(app, content="print(1)\n")
+    res = app.patch_json(
+        f"{PASTES}/{created['publicId']}",
+        {"syntax": "klingon-script"},
+        headers=token_header(created["manageToken"]),
+        status=400,
+    )
+    assert res.json["error"] == "invalid"
+
+
 def test_the_owner_key_edits_a_paste(app, alice, clock):
     paste_id = create(app, headers=key_header(alice), title="old")["publicId"]
     clock.advance(10)

@@ -4,6 +4,7 @@ import threading
 
 from pastebox import pastes
 from pastebox.janitor import Janitor, sweep
+from pastebox.limits import GuessThrottle
 from pastebox.model import NewFile, NewPaste
 
 
@@ -36,14 +37,14 @@ def test_sweep_truncates_the_wal(store, cfg, clock):
 
 def test_sweep_counts_burned_pastes_since_the_last_one(store, cfg, clock):
     paste = create(store, cfg, clock, "secret", burn=True)
-    pastes.read(store, paste.id, pastes.Actor(), clock())
+    pastes.read(store, GuessThrottle(), paste.id, pastes.Actor(), clock())
     assert sweep(store, clock()).burned == 1
     assert sweep(store, clock()).burned == 0
 
 
 def test_sweep_writes_pending_view_counts(store, cfg, clock):
     paste = create(store, cfg, clock, "popular")
-    pastes.read(store, paste.id, pastes.Actor(), clock())
+    pastes.read(store, GuessThrottle(), paste.id, pastes.Actor(), clock())
     sweep(store, clock())
     with store.read() as conn:
         assert conn.execute("SELECT views FROM pastes WHERE id = ?", (paste.id,)).fetchone()[0] == 1

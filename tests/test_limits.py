@@ -532,3 +532,13 @@ def test_rate_limited_and_throttled_requests_lose_nothing_already_stored(make_ap
     assert_rate_limited(app.delete(url, headers={"X-Manage-Token": "w"}, status=429))  # bucket
     clock.advance(MINUTE)
     assert app.get(url).json["content"] == "precious"
+
+
+@pytest.mark.parametrize("path", [f"{PASTES}/{{id}}", "/raw/{id}", "/{id}"])
+def test_wrong_tokens_on_reads_of_a_private_paste_are_throttled_too(app, path):
+    private = app.post_json(PASTES, {"content": "guard me", "exposure": "private"}, status=201).json
+    url = path.format(id=private["publicId"])
+    for i in range(GUESS_LIMIT):
+        app.get(url, headers={"X-Manage-Token": f"wrong-{i}"}, status=404)
+    res = app.get(url, headers={"X-Manage-Token": private["manageToken"]}, status=429)
+    assert_rate_limited(res, "too_many_attempts")

@@ -84,16 +84,24 @@ def test_private_pastes_are_invisible_to_others(store, cfg, clock):
     owner = store.insert_user("erin", clock())
     paste = pastes.create(store, cfg, new(exposure="private", owner_id=owner.id), clock()).paste
     with pytest.raises(NotFound):
-        pastes.read(store, paste.id, Actor(), clock())
-    assert pastes.read(store, paste.id, Actor(user_id=owner.id), clock()).id == paste.id
+        pastes.read(store, GuessThrottle(), paste.id, Actor(), clock())
+    assert (
+        pastes.read(store, GuessThrottle(), paste.id, Actor(user_id=owner.id), clock()).id
+        == paste.id
+    )
 
 
 def test_a_burn_paste_is_gone_after_its_one_read(store, cfg, clock):
     paste = pastes.create(store, cfg, new("secret", burn=True), clock()).paste
-    assert pastes.peek(store, paste.id, Actor(), clock()).burn  # peeking does not burn
-    assert pastes.read(store, paste.id, Actor(), clock()).files[0].content == b"secret"
+    assert pastes.peek(
+        store, GuessThrottle(), paste.id, Actor(), clock()
+    ).burn  # peeking does not burn
+    assert (
+        pastes.read(store, GuessThrottle(), paste.id, Actor(), clock()).files[0].content
+        == b"secret"
+    )
     with pytest.raises(Gone):
-        pastes.read(store, paste.id, Actor(), clock())
+        pastes.read(store, GuessThrottle(), paste.id, Actor(), clock())
 
 
 def test_wrong_manage_tokens_are_forbidden_then_throttled(store, cfg, clock):
@@ -150,3 +158,20 @@ def test_search_text_becomes_a_quoted_fts_expression(query, expression):
 def test_search_without_words_is_refused(query):
     with pytest.raises(Invalid):
         pastes.fts_query(query)
+
+
+def test_wrong_tokens_on_reads_are_throttled_like_on_writes(store, cfg, clock):
+    created = pastes.create(
+        store, cfg, NewPaste(files=(NewFile("", b"x"),), exposure="private"), clock()
+    )
+    throttle = GuessThrottle(max_failures=3, window=60)
+    for _ in range(3):
+        with pytest.raises(NotFound):
+            pastes.peek(store, throttle, created.paste.id, Actor(manage_token="wrong"), clock())
+    with pytest.raises(RateLimited):
+        pastes.peek(
+            store, throttle, created.paste.id, Actor(manage_token=created.manage_token), clock()
+        )
+    clock.advance(61)
+    right = Actor(manage_token=created.manage_token)
+    assert pastes.peek(store, throttle, created.paste.id, right, clock()).id == created.paste.id

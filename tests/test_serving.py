@@ -1,47 +1,14 @@
-"""How pastebox runs under waitress: the quiet channel, CPU pinning, one write at a time."""
+"""How pastebox runs under waitress: prompt responses, CPU pinning, one write at a time."""
 
 import http.client
 import threading
 import time
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 
 from pastebox.app import services_of
-from pastebox.serving import Channel, pin_cpu
-
-SEND_BYTES = 18000
-
-
-def channel_state(*, buffered: int, task_running: bool, closing: bool = False):
-    return SimpleNamespace(
-        will_close=closing,
-        close_when_flushed=False,
-        total_outbufs_len=buffered,
-        requests=[object()] if task_running else [],
-        adj=SimpleNamespace(send_bytes=SEND_BYTES),
-    )
-
-
-def test_a_small_response_of_a_running_task_does_not_ask_for_pollout():
-    assert not Channel.writable(channel_state(buffered=200, task_running=True))
-
-
-def test_a_finished_task_output_is_sent():
-    assert Channel.writable(channel_state(buffered=200, task_running=False))
-
-
-def test_a_large_buffer_is_sent_while_the_task_still_runs():
-    assert Channel.writable(channel_state(buffered=SEND_BYTES, task_running=True))
-
-
-def test_a_closing_channel_is_always_writable():
-    assert Channel.writable(channel_state(buffered=0, task_running=True, closing=True))
-
-
-def test_an_empty_channel_is_not_writable():
-    assert not Channel.writable(channel_state(buffered=0, task_running=False))
+from pastebox.serving import pin_cpu
 
 
 def test_keep_alive_responses_arrive_without_waiting_for_the_loop_tick(live_server):

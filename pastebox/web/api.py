@@ -191,9 +191,9 @@ def make_api(services: Services) -> bottle.Bottle:
     def get(paste_id: str):
         actor = services.actor(bottle.request)
         if bottle.request.method == "HEAD":  # HEAD never burns
-            paste = pastes.peek(store, paste_id, actor, services.now())
+            paste = pastes.peek(store, services.throttle, paste_id, actor, services.now())
         else:
-            paste = pastes.read(store, paste_id, actor, services.now())
+            paste = pastes.read(store, services.throttle, paste_id, actor, services.now())
         headers = {"Cache-Control": "no-store"} if paste.burn else {}
         return json_response(paste_json(services.base_url(bottle.request), paste), **headers)
 
@@ -204,7 +204,9 @@ def make_api(services: Services) -> bottle.Bottle:
         unknown = set(body) - EDIT_FIELDS
         if unknown:
             raise Invalid(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
-        change = pastes.Edit(title=text_field(body, "title"), files=files_from_json(body))
+        files = files_from_json(body)
+        language = None if files else text_field(body, "syntax") or text_field(body, "language")
+        change = pastes.Edit(title=text_field(body, "title"), files=files, language=language)
         paste = pastes.edit(store, cfg, services.throttle, paste_id, actor, change, services.now())
         return json_response(paste_json(services.base_url(bottle.request), paste))
 
@@ -229,7 +231,7 @@ def make_api(services: Services) -> bottle.Bottle:
     def revisions(paste_id: str):
         actor = services.actor(bottle.request)
         now = services.now()
-        paste = pastes.peek(store, paste_id, actor, now)
+        paste = pastes.peek(store, services.throttle, paste_id, actor, now)
         if paste.burn:  # the history would show a burn paste without burning it
             raise Forbidden("a burn-after-read paste has no readable history", code="burn_paste")
         return json_response(

@@ -182,8 +182,8 @@ def make_curl(services: Services) -> bottle.Bottle:
     def read(paste_id: str) -> Paste:
         actor = services.actor(bottle.request)
         if bottle.request.method == "HEAD":  # HEAD never burns
-            return pastes.peek(store, paste_id, actor, services.now())
-        return pastes.read(store, paste_id, actor, services.now())
+            return pastes.peek(store, services.throttle, paste_id, actor, services.now())
+        return pastes.read(store, services.throttle, paste_id, actor, services.now())
 
     @app.get("/<paste_id>")
     def view(paste_id: str):

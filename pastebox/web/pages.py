@@ -104,7 +104,7 @@ def render_paste(services: Services, paste: Paste) -> str:
 def view_page(services: Services, paste_id: str):
     """The paste, highlighted; a burn paste shows the interstitial instead (GET never burns)."""
     actor = services.actor(bottle.request)
-    paste = pastes.peek(services.store, paste_id, actor, services.now())
+    paste = pastes.peek(services.store, services.throttle, paste_id, actor, services.now())
     if paste.burn:
         return bottle.HTTPResponse(
             page("burn.tpl", paste_id=paste.id), 200, Cache_Control="no-store"
@@ -117,7 +117,7 @@ def view_page(services: Services, paste_id: str):
 def reveal_page(services: Services, paste_id: str):
     """POST from the interstitial: claim the burn paste and show it, never cached."""
     actor = services.actor(bottle.request)
-    paste = pastes.read(services.store, paste_id, actor, services.now())
+    paste = pastes.read(services.store, services.throttle, paste_id, actor, services.now())
     return bottle.HTTPResponse(render_paste(services, paste), 200, Cache_Control="no-store")
 
 
