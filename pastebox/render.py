@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import queue
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -208,6 +209,10 @@ def _worker_main(conn: Connection, guess_floor: float) -> None:
 
 def worker_entry() -> None:
     """Entry point of a render process: `python -c ... FD GUESS_FLOOR`."""
+    # Ctrl-C in a terminal (or a service manager stopping the whole group) signals this process
+    # too; the server owns its end: it kills the worker, or the closed pipe ends the loop.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_IGN)
     _worker_main(Connection(int(sys.argv[1])), float(sys.argv[2]))
 
 

@@ -3,17 +3,24 @@ status, and the API keys it issues working against a live server."""
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, fetch
+from conftest import LISTEN_RE, ROOT, SERVER_START_TIMEOUT, fetch
 
+from pastebox import pastes
 from pastebox.config import settings
+from pastebox.model import NewFile, NewPaste
+from pastebox.store import open_store
 from pastebox.version import __version__
 
 CLI_TIMEOUT = 30
+STOP_TIMEOUT = 20
 API_KEY = r"[A-Za-z0-9_-]{43}"
 
 
@@ -150,6 +157,37 @@ def test_purge_exits_0(run, db_path):
     assert result.stdout.startswith("purged 0 expired")
 
 
+def test_purge_runs_one_sweep_that_deletes_expired_pastes_and_keeps_the_rest(
+    run, db_path, make_config, start_server
+):
+    store = open_store(db_path)
+    try:
+        an_hour_ago = time.time() - 3600
+        expired = pastes.create(
+            store, make_config(), NewPaste(files=(NewFile("", b"old"),), ttl=60), an_hour_ago
+        ).paste.id
+        kept = pastes.create(
+            store, make_config(), NewPaste(files=(NewFile("", b"kept"),)), an_hour_ago
+        ).paste.id
+    finally:
+        store.close()
+    first = run("purge", "--db", db_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("purged 1 expired paste(s)")
+    assert run("purge", "--db", db_path).stdout.startswith("purged 0 expired")
+    server = start_server()
+    assert fetch(f"{server.url}/raw/{kept}").body == b"kept"
+    assert fetch(f"{server.url}/raw/{expired}").status == 410
+
+
+def test_the_database_may_come_from_the_environment(run, tmp_path, start_server):
+    db = str(tmp_path / "named-in-the-environment.db")  # not the default ./pastebox.db
+    result = run("user", "add", "alice", env={"PASTEBOX_DB": db})
+    assert result.returncode == 0, result.stderr
+    server = start_server(db=db)
+    assert my_pastes(server.url, {"X-Api-Key": last_line(result.stdout)}) == 200
+
+
 # -- configuration errors ------------------------------------------------------------------
 
 # A database that cannot be opened: a bad setting wrongly accepted then fails fast, with another
@@ -182,6 +220,13 @@ def test_a_bad_setting_stops_the_server_with_exit_2_and_one_line(
     assert needle in result.stderr
 
 
+def test_an_unknown_flag_is_refused_with_exit_2_naming_it(run, db_path):
+    result = run("serve", "--db", db_path, "--colour", "blue")
+    assert result.returncode == 2
+    assert "--colour" in last_line(result.stderr)
+    assert not Path(db_path).exists()  # refused before anything was opened
+
+
 def test_a_bad_setting_stops_a_user_command_too(run, db_path):
     result = run("user", "list", "--db", db_path, env={"PASTEBOX_NOPE": "1"})
     assert result.returncode == 2
@@ -207,6 +252,96 @@ def test_flags_beat_environment_beat_file_beat_defaults(start_server, tmp_path):
     assert (status(content="x" * 3000), status(content="x" * 3001)) == (201, 413)  # flag
     assert (status(files=files(3)), status(files=files(4))) == (201, 400)  # environment
     assert (status(content="x", ttlSeconds=100), status(content="x", ttlSeconds=101)) == (201, 400)
+
+
+# -- serve: the default command and its flags ----------------------------------------------
+
+
+class BareServer:
+    """`python -m pastebox ARGS` exactly as given (no `serve` added), its output collected."""
+
+    def __init__(self, *args: str, cwd: Path):
+        env = clean_environment(PYTHONPATH=str(ROOT), PASTEBOX_RATE_LIMIT="0")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "pastebox", *args],
+            cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        self.lines: list[str] = []
+        self.url = ""
+        self._ready = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout
+        for line in self.proc.stdout:
+            self.lines.append(line)
+            match = LISTEN_RE.search(line)
+            if match and not self.url:
+                self.url = match.group(1)
+                self._ready.set()
+        self._ready.set()
+
+    def wait_listening(self) -> str:
+        assert self._ready.wait(SERVER_START_TIMEOUT) and self.url, "".join(self.lines)
+        return self.url
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(STOP_TIMEOUT)
+        self._reader.join(5)
+        return code
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+@pytest.fixture
+def bare_server(tmp_path: Path):
+    servers: list[BareServer] = []
+
+    def start(*args: str) -> BareServer:
+        servers.append(BareServer(*args, cwd=tmp_path))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.kill()
+
+
+@pytest.mark.server
+def test_no_command_means_serve(bare_server, db_path):
+    server = bare_server("--port", "0", "--db", db_path)
+    url = server.wait_listening()
+    created = fetch(f"{url}/api/v1/pastes", "POST", {"content": "served\n"})
+    assert created.status == 201
+    assert fetch(f"{url}/raw/{created.json()['publicId']}").body == b"served\n"
+    assert server.stop() == 0
+    assert f"with database {db_path}" in "".join(server.lines)
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_host_sets_the_listening_address(start_server, how):
+    if how == "flag":
+        server = start_server("--host", "127.0.0.2")
+    else:
+        server = start_server(env={"PASTEBOX_HOST": "127.0.0.2"})
+    assert server.url.startswith("http://127.0.0.2:")
+    assert fetch(f"{server.url}/api/health").status == 200
+
+
+def test_base_url_prefixes_the_links_the_server_hands_out(start_server):
+    server = start_server("--base-url", "https://paste.example.org")
+    reply = fetch(server.url, "POST", b"linked\n")
+    assert reply.status == 201, reply.body
+    link = reply.body.decode()
+    assert re.fullmatch(r"https://paste\.example\.org/[A-Za-z0-9]+\n", link), link
+    pid = link.rstrip("\n").rsplit("/", 1)[1]
+    assert fetch(f"{server.url}/raw/{pid}").body == b"linked\n"
 
 
 # -- launcher, help and version --------------------------------------------------------------

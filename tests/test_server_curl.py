@@ -9,12 +9,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import fetch
+from conftest import fetch, wait_until
 
 # curl's own --max-time bounds each call; the subprocess timeout is the backstop.
 CURL = ("/usr/bin/curl", "--silent", "--show-error", "--max-time", "15")
 SUBPROCESS_TIMEOUT = 30
 PASTE_ID = r"[A-Za-z0-9]{8,32}"
+SHORT_TTL = 3  # seconds: long enough to read it back on a loaded machine, short to wait out
+EXPIRY_WAIT = 20.0
 
 
 def run_curl(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -165,6 +167,29 @@ def test_form_field_options_are_applied(live_server):
         "-F", "title=x", "-H", "Accept: application/json", live_server.url,
     )  # fmt: skip
     assert_options_applied(live_server.url, reply)
+
+
+def test_a_burn_paste_posted_with_curl_is_served_to_curl_once(live_server, tmp_path):
+    content = b"read me once\r\n\tthen never\n"
+    f = write(tmp_path, "secret.txt", content)
+    pid = paste_id(curl("--data-binary", f"@{f}", f"{live_server.url}/?burn=1"), live_server.url)
+    assert curl(f"{live_server.url}/{pid}") == content
+    status, _, body = curl_reply(f"{live_server.url}/{pid}")
+    assert status == 410
+    assert content not in body
+
+
+def test_a_paste_posted_with_a_short_ttl_is_served_until_it_expires(live_server, tmp_path):
+    f = write(tmp_path, "brief.txt", b"here for a moment\n")
+    pid = paste_id(
+        curl("--data-binary", f"@{f}", f"{live_server.url}/?ttl={SHORT_TTL}"), live_server.url
+    )
+    assert curl(f"{live_server.url}/{pid}") == b"here for a moment\n"
+    assert curl(f"{live_server.url}/{pid}") == b"here for a moment\n"  # reading does not burn
+    assert wait_until(
+        lambda: curl_reply(f"{live_server.url}/{pid}")[0] == 410, EXPIRY_WAIT, interval=0.25
+    )
+    assert json.loads(curl_reply(f"{live_server.url}/{pid}")[2])["error"] == "expired"
 
 
 def test_accept_json_replies_with_id_and_manage_token(live_server):

@@ -66,8 +66,12 @@ def test_startup_logs_one_line_with_the_url_and_the_absolute_database_path(start
 
 # -- graceful stop -------------------------------------------------------------------------
 
+STOP_SIGNALS = pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"]
+)
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+
+@STOP_SIGNALS
 def test_stop_signal_exits_0_without_a_traceback(live_server, signum):
     pid = create(live_server.url, "some traffic first\n")
     assert fetch(f"{live_server.url}/raw/{pid}").status == 200
@@ -77,7 +81,8 @@ def test_stop_signal_exits_0_without_a_traceback(live_server, signum):
     assert "stopped" in live_server.output.splitlines()[-1]
 
 
-def test_sigterm_lets_an_upload_in_flight_finish(live_server, start_server):
+@STOP_SIGNALS
+def test_a_stop_signal_lets_an_upload_in_flight_finish(live_server, start_server, signum):
     content = "uploaded across the stop\n" * 100
     body = json.dumps({"content": content}).encode()
     conn = accepted_connection(live_server.url)
@@ -86,7 +91,7 @@ def test_sigterm_lets_an_upload_in_flight_finish(live_server, start_server):
     conn.putheader("Content-Length", str(len(body)))
     conn.endheaders()
     conn.send(body[: len(body) // 2])
-    live_server.signal(signal.SIGTERM)
+    live_server.signal(signum)
     # Only once the stop has taken effect does the rest go out.
     assert wait_until(lambda: refuses_connections(live_server.url), STOP_TIMEOUT)
     try:
@@ -94,7 +99,7 @@ def test_sigterm_lets_an_upload_in_flight_finish(live_server, start_server):
         reply = conn.getresponse()
         status, answer = reply.status, reply.read()
     except (OSError, http.client.HTTPException) as exc:
-        pytest.fail(f"the upload in flight was cut off by SIGTERM: {exc!r}")
+        pytest.fail(f"the upload in flight was cut off by the stop signal: {exc!r}")
     assert status == 201, answer
     assert live_server.wait(STOP_TIMEOUT) == 0
     pid = json.loads(answer)["publicId"]
@@ -121,27 +126,61 @@ def read_to_end(sock: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
-def test_a_stopping_server_accepts_no_new_connections(live_server):
+@STOP_SIGNALS
+def test_a_stopping_server_accepts_no_new_connections(live_server, signum):
     pid = create(live_server.url, "x" * BIG_PASTE_BYTES)
     with start_slow_download(live_server.url, pid) as sock:
-        live_server.signal(signal.SIGTERM)
+        live_server.signal(signum)
         assert wait_until(lambda: refuses_connections(live_server.url), STOP_TIMEOUT)
         assert live_server.proc.poll() is None  # still draining: it refuses because it stopped
         read_to_end(sock)
     assert live_server.wait(STOP_TIMEOUT) == 0
 
 
-def test_sigterm_delivers_a_response_in_flight_completely(live_server):
+@STOP_SIGNALS
+def test_a_stop_signal_delivers_a_response_in_flight_completely(live_server, signum):
     content = b"y" * BIG_PASTE_BYTES
     pid = create(live_server.url, content.decode())
     with start_slow_download(live_server.url, pid) as sock:
-        live_server.signal(signal.SIGTERM)
+        live_server.signal(signum)
         assert wait_until(lambda: refuses_connections(live_server.url), STOP_TIMEOUT)
         response = read_to_end(sock)
     head, _, body = response.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 200")
     assert body == content
     assert live_server.wait(STOP_TIMEOUT) == 0
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    children = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            if int(stat.rpartition(")")[2].split()[1]) == pid:
+                children.append(int(entry))
+    return children
+
+
+def test_ctrl_c_in_a_terminal_stops_the_server_and_its_render_worker_quietly(live_server):
+    """A terminal's Ctrl-C signals the whole process group: the render worker as well as the
+    server. The worker leaves its end to the server rather than dying with a traceback."""
+    pid = create(live_server.url, "x = 1\n")
+    page = fetch(f"{live_server.url}/{pid}", headers={"Accept": "text/html"})
+    assert page.status == 200 and b'id="L1"' in page.body  # a render started the worker
+    workers = child_pids(live_server.proc.pid)
+    assert workers, "no render worker process"
+    for worker in workers:
+        os.kill(worker, signal.SIGINT)
+    live_server.signal(signal.SIGINT)
+    assert live_server.wait(STOP_TIMEOUT) == 0
+    assert "Traceback" not in live_server.output, live_server.output
+    assert "KeyboardInterrupt" not in live_server.output
+    assert wait_until(lambda: not any(os.path.exists(f"/proc/{w}") for w in workers), 10)
 
 
 def test_an_idle_keep_alive_connection_does_not_hold_up_the_stop(live_server):
