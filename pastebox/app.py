@@ -57,7 +57,8 @@ def _security_headers() -> None:
     headers = bottle.response.headers
     for name, value in SECURITY_HEADERS.items():
         headers.setdefault(name, value)
-    if bottle.response.content_type.startswith("text/html"):
+    # A handler returning a plain string has no Content-Type yet: bottle will send text/html.
+    if (bottle.response.content_type or "text/html").startswith("text/html"):
         headers.setdefault("Content-Security-Policy", HTML_POLICY)
 
 

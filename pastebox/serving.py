@@ -93,6 +93,9 @@ class Server:
             # Close only the listening socket: the trigger must keep waking the loop.
             wasyncore.dispatcher.close(self.waitress)
             deadline = time.monotonic() + DRAIN_SECONDS
+            # One pass first: the stop may land between two passes of the loop, after a client's
+            # bytes arrived but before they were read; unread, the request would not look busy.
+            wasyncore.loop(timeout=0, map=loop_map, use_poll=True, count=1)
             while self._busy() and time.monotonic() < deadline:
                 wasyncore.loop(timeout=0.05, map=loop_map, use_poll=True, count=1)
         finally:
