@@ -93,11 +93,16 @@ class Server:
             # Close only the listening socket: the trigger must keep waking the loop.
             wasyncore.dispatcher.close(self.waitress)
             deadline = time.monotonic() + DRAIN_SECONDS
-            # One pass first: the stop may land between two passes of the loop, after a client's
-            # bytes arrived but before they were read; unread, the request would not look busy.
-            wasyncore.loop(timeout=0, map=loop_map, use_poll=True, count=1)
-            while self._busy() and time.monotonic() < deadline:
-                wasyncore.loop(timeout=0.05, map=loop_map, use_poll=True, count=1)
+            # Bytes a client sent before the stop may still be unread: the stop can land between
+            # two passes, and a channel does not read while it sends a response. Unread, the
+            # request does not look busy; so idle means idle after a pass that could read.
+            while time.monotonic() < deadline:
+                was_busy = self._busy()
+                wasyncore.loop(
+                    timeout=0.05 if was_busy else 0, map=loop_map, use_poll=True, count=1
+                )
+                if not was_busy and not self._busy():
+                    break
         finally:
             self.waitress.task_dispatcher.shutdown(cancel_pending=False, timeout=DRAIN_SECONDS)
             for channel in list(self.waitress.active_channels.values()):
