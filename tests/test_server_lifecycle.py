@@ -1,12 +1,15 @@
 """A real server's life: one startup line, a graceful stop on SIGTERM or SIGINT that finishes what
 is in flight, and no acknowledged paste lost or database damaged by SIGKILL mid-write."""
 
+import fcntl
 import http.client
 import json
 import os
 import signal
 import socket
 import sqlite3
+import struct
+import termios
 import threading
 import uuid
 from contextlib import closing
@@ -43,6 +46,11 @@ def accepted_connection(url: str) -> http.client.HTTPConnection:
     conn.request("GET", "/api/health")
     assert conn.getresponse().read()
     return conn
+
+
+def unacknowledged_bytes(sock: socket.socket) -> int:
+    """Bytes sent on `sock` that the peer's kernel has not acknowledged yet (Linux SIOCOUTQ)."""
+    return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0" * 4))[0]
 
 
 def create(url: str, content: str) -> str:
@@ -91,6 +99,8 @@ def test_a_stop_signal_lets_an_upload_in_flight_finish(live_server, start_server
     conn.putheader("Content-Length", str(len(body)))
     conn.endheaders()
     conn.send(body[: len(body) // 2])
+    # In flight means at the server: its kernel holds the first half before the signal goes.
+    assert wait_until(lambda: unacknowledged_bytes(conn.sock) == 0, STOP_TIMEOUT)
     live_server.signal(signum)
     # Only once the stop has taken effect does the rest go out.
     assert wait_until(lambda: refuses_connections(live_server.url), STOP_TIMEOUT)
