@@ -138,6 +138,8 @@ def make_static(services: Services) -> bottle.Bottle:
     @app.get("/static/<filename:path>")
     def static(filename: str):
         response = bottle.static_file(filename, root=STATIC)
+        if response.status_code >= 400:  # missing, a folder, or outside it (bottle says 403)
+            return bottle.HTTPError(404)  # answered as every other 404, and never cached
         response.set_header("Cache-Control", "public, max-age=3600")
         return response
 

@@ -9,7 +9,8 @@ from pastebox.errors import Invalid, UnsupportedMedia
 
 MAX_JSON_DEPTH = 32
 MAX_PARTS = 256
-_PARAM_RE = re.compile(r';\s*([A-Za-z0-9_.\-*]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;]*)')
+# One parameter: token=token or token="quoted string", then the end or the next ";".
+_PARAM_RE = re.compile(r'[\s;]*([A-Za-z0-9_.\-*]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;"\s]*)\s*(?:;|$)')
 
 
 def _reject_constant(name: str) -> Any:
@@ -91,13 +92,22 @@ def media_type(content_type: str) -> str:
 
 
 def header_params(value: str) -> dict[str, str]:
-    """Parameters of a header value such as `form-data; name="a"; filename="b.py"`."""
+    """Parameters of a header value such as `form-data; name="a"; filename="b.py"`.
+
+    Strict: an unclosed quote (a file name cut by a CR/LF) or text after a quoted string is
+    refused rather than read as a different name."""
     params = {}
-    for key, raw in _PARAM_RE.findall(";" + value.split(";", 1)[1] if ";" in value else ""):
-        raw = raw.strip()
-        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+    rest = value.partition(";")[2]
+    pos = 0
+    while rest[pos:].strip(" \t;"):
+        match = _PARAM_RE.match(rest, pos)
+        if match is None:
+            raise Invalid("malformed header parameters", code="invalid_multipart")
+        key, raw = match.groups()
+        if raw.startswith('"'):
             raw = re.sub(r"\\(.)", r"\1", raw[1:-1])
         params[key.lower()] = raw
+        pos = match.end()
     return params
 
 

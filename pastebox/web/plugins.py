@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import bottle
 
-from pastebox.errors import PasteboxError, RateLimited, Unavailable
+from pastebox.errors import Invalid, PasteboxError, RateLimited, Unavailable
 from pastebox.store import StoreError
 from pastebox.web.context import Services
 
@@ -50,6 +50,16 @@ def as_pastebox_error(exc: Exception, where: str) -> PasteboxError:
     return InternalError("internal error; the administrator can find it in the log")
 
 
+def _path_is_utf8(environ: dict) -> bool:
+    """Bottle routes on the path with its non-UTF-8 bytes dropped (/ab%FF is /ab): such a path
+    names something else than the client meant, so it is refused instead."""
+    try:
+        environ.get("bottle.raw_path", "").encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return False
+    return True
+
+
 class ErrorShapePlugin:
     """Catches every error a handler raises and answers it in the surface's shape."""
 
@@ -64,6 +74,8 @@ class ErrorShapePlugin:
 
         def handle(*args, **kwargs):
             try:
+                if not _path_is_utf8(bottle.request.environ):
+                    raise Invalid("the path is not valid UTF-8", code="invalid_path")
                 return callback(*args, **kwargs)
             except bottle.HTTPResponse:
                 raise
