@@ -12,14 +12,7 @@ TOKEN_BYTES = 32
 
 
 def new_paste_id() -> str:
-    # One draw from the OS, not one per character: each read of the OS RNG releases the GIL,
-    # and under load every release is a thread hand-off.
-    number = secrets.randbelow(len(ALPHABET) ** PASTE_ID_LENGTH)
-    chars = []
-    for _ in range(PASTE_ID_LENGTH):
-        number, digit = divmod(number, len(ALPHABET))
-        chars.append(ALPHABET[digit])
-    return "".join(chars)
+    return "".join(secrets.choice(ALPHABET) for _ in range(PASTE_ID_LENGTH))
 
 
 def is_paste_id(value: str) -> bool:

@@ -10,8 +10,7 @@ import logging
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
 
 from pastebox.migrations import MIGRATIONS
 from pastebox.model import Paste, PasteFile, PasteSummary, Revision, SearchHit, User
@@ -71,16 +70,6 @@ def _file(row: tuple) -> PasteFile:
     )
 
 
-@dataclasses.dataclass
-class _Pending:
-    """A write waiting for the next group commit."""
-
-    apply: Callable[[sqlite3.Connection], Any]
-    done: bool = False
-    result: Any = None
-    error: BaseException | None = None
-
-
 class Store:
     """Owns the SQLite connections; thread-safe; `close()` closes every connection it opened."""
 
@@ -94,8 +83,6 @@ class Store:
         self._views: Counter[str] = Counter()
         self._views_lock = threading.Lock()
         self._burned = 0
-        self._pending: list[_Pending] = []
-        self._pending_lock = threading.Lock()
         self._closed = False
         self._writer = self._connect(readonly=False)
         self._migrate()
@@ -158,60 +145,6 @@ class Store:
                 raise
             conn.execute("COMMIT")
 
-    def write_grouped(self, apply: Callable[[sqlite3.Connection], Any]) -> Any:
-        """Run `apply` in a transaction shared with writes queued meanwhile; one fsync for all.
-
-        With synchronous=FULL every COMMIT waits for the disk, so concurrent creates queue up
-        behind each other's fsync. Here whichever thread gets the writer lock commits every
-        write queued while it waited (each in its own savepoint, so one failure rolls back only
-        itself). Returns once `apply` is durable, or raises what it raised.
-        """
-        pending = _Pending(apply)
-        with self._pending_lock:
-            self._pending.append(pending)
-        with self._write_lock:
-            if not pending.done:  # nobody committed it while we waited: lead a batch
-                with self._pending_lock:
-                    batch, self._pending = self._pending, []
-                self._commit_batch(batch)
-        if pending.error is not None:
-            raise pending.error
-        return pending.result
-
-    def _commit_batch(self, batch: list[_Pending]) -> None:
-        try:
-            if self._closed:
-                raise StoreError("store is closed")
-            conn = self._writer
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                if len(batch) == 1:  # alone: its failure may roll back the whole transaction
-                    batch[0].result = batch[0].apply(conn)
-                else:
-                    self._apply_each(conn, batch)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        except BaseException as exc:  # the whole batch failed: every waiter hears about it
-            for item in batch:
-                item.result, item.error = None, item.error or exc
-        finally:
-            for item in batch:
-                item.done = True
-
-    @staticmethod
-    def _apply_each(conn: sqlite3.Connection, batch: list[_Pending]) -> None:
-        """Each write in its own savepoint, so one failure rolls back only itself."""
-        for item in batch:
-            conn.execute("SAVEPOINT grouped")
-            try:
-                item.result = item.apply(conn)
-            except Exception as exc:
-                conn.execute("ROLLBACK TO grouped")
-                item.error = exc
-            conn.execute("RELEASE grouped")
-
     def close(self) -> None:
         """Flush pending view counts and close every connection; idempotent."""
         if self._closed:
@@ -269,30 +202,23 @@ class Store:
         """
         files = list(files)
         searchable = searchable and all(f.text is not None for f in files)
-        return self.write_grouped(
-            lambda conn: self._insert_paste(conn, paste, files, manage_hash, searchable)
-        )
-
-    def _insert_paste(
-        self, conn: sqlite3.Connection, paste: Paste, files: list[FileRow],
-        manage_hash: bytes | None, searchable: bool,
-    ) -> bool:  # fmt: skip
-        if conn.execute(
-            "SELECT 1 FROM pastes WHERE id = ?1 UNION ALL SELECT 1 FROM tombstones WHERE id = ?1",
-            (paste.id,),
-        ).fetchone():
-            return False
-        conn.execute(
-            "INSERT INTO pastes (id, title, created_at, updated_at, expires_at, burn, exposure,"
-            " is_e2ee, owner_id, manage_hash, revision, indexed)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
-            (paste.id, paste.title, paste.created_at, paste.updated_at, paste.expires_at,
-             paste.burn, paste.exposure, paste.is_e2ee, paste.owner_id, manage_hash,
-             searchable),
-        )  # fmt: skip
-        self._insert_revision(conn, paste.id, 1, paste.title, paste.created_at, files)
-        if searchable:
-            self._index(conn, paste.id, 1, paste.title)
+        with self.write() as conn:
+            if conn.execute(
+                "SELECT 1 FROM pastes WHERE id = ?1 UNION ALL SELECT 1 FROM tombstones WHERE id = ?1",
+                (paste.id,),
+            ).fetchone():
+                return False
+            conn.execute(
+                "INSERT INTO pastes (id, title, created_at, updated_at, expires_at, burn, exposure,"
+                " is_e2ee, owner_id, manage_hash, revision, indexed)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                (paste.id, paste.title, paste.created_at, paste.updated_at, paste.expires_at,
+                 paste.burn, paste.exposure, paste.is_e2ee, paste.owner_id, manage_hash,
+                 searchable),
+            )  # fmt: skip
+            self._insert_revision(conn, paste.id, 1, paste.title, paste.created_at, files)
+            if searchable:
+                self._index(conn, paste.id, 1, paste.title)
         return True
 
     def _insert_revision(

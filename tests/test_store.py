@@ -2,7 +2,6 @@
 
 import sqlite3
 import threading
-import time
 
 import pytest
 
@@ -231,70 +230,3 @@ def test_close_is_idempotent_and_final(cfg):
     s.close()
     with pytest.raises(StoreError), s.write():
         pass
-
-
-def _queue_grouped_writes(store, applies):
-    """Start one thread per write while the writer is busy, so they all join the next group."""
-    results: dict[int, object] = {}
-
-    def run(index, apply):
-        try:
-            results[index] = store.write_grouped(apply)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each writer got
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(applies)]
-    with store.write():  # hold the writer so every write queues behind it
-        for t in threads:
-            t.start()
-        deadline = time.monotonic() + 10
-        while len(store._pending) < len(applies) and time.monotonic() < deadline:
-            time.sleep(0.001)
-        assert len(store._pending) == len(applies)
-    for t in threads:
-        t.join(10)
-    return results
-
-
-def test_concurrent_creates_share_one_commit(store):
-    statements = []
-    store._writer.set_trace_callback(statements.append)
-    ids = [f"group{i:05d}" for i in range(6)]
-    results = _queue_grouped_writes(
-        store,
-        [lambda c, i=i: store._insert_paste(c, paste(i), [text_file()], None, True) for i in ids],
-    )
-    assert all(results[i] is True for i in range(6))
-    for i in ids:
-        assert store.get_paste(i, NOW) is not None
-    # One COMMIT for the write that held the writer, one for the whole group of six.
-    assert statements.count("COMMIT") == 2
-
-
-def test_a_failing_write_in_a_group_rolls_back_only_itself(store):
-    def boom(conn):
-        store._insert_paste(conn, paste("doomed0000"), [text_file()], None, True)
-        raise ValueError("boom")
-
-    results = _queue_grouped_writes(
-        store,
-        [
-            lambda c: store._insert_paste(c, paste("before0000"), [text_file()], None, True),
-            boom,
-            lambda c: store._insert_paste(c, paste("after00000"), [text_file()], None, True),
-        ],
-    )
-    assert results[0] is True and results[2] is True
-    assert isinstance(results[1], ValueError)
-    assert store.get_paste("before0000", NOW) is not None
-    assert store.get_paste("after00000", NOW) is not None
-    assert store.get_paste("doomed0000", NOW) is None
-    hits = store.search('"hello"', viewer_id=None, now=NOW, limit=10, offset=0)
-    assert sorted(h.id for h in hits) == ["after00000", "before0000"]
-
-
-def test_grouped_write_on_a_closed_store_raises(cfg):
-    s = open_store(cfg.db)
-    s.close()
-    with pytest.raises(StoreError):
-        s.write_grouped(lambda conn: None)
