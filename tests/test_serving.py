@@ -69,10 +69,40 @@ def test_write_requests_run_one_at_a_time(app, monkeypatch):
     assert most == 1
 
 
+def while_a_write_holds_the_gate(app, request, patience: float = 10.0):
+    """Run `request` on another thread while this one holds the write gate; its reply or None.
+
+    None means it waited for the gate (it finishes once the gate is released).
+    """
+    replies = []
+    worker = threading.Thread(target=lambda: replies.append(request()))
+    with services_of(app.app).write_gate:
+        worker.start()
+        worker.join(patience)
+        waited = worker.is_alive()
+    worker.join(10)
+    return None if waited else replies[0]
+
+
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_reads_do_not_take_the_write_gate(app, method):
-    services = services_of(app.app)
     created = app.post_json("/api/v1/pastes", {"content": "readable while writing"}).json
-    with services.write_gate:  # a write in progress
-        reply = app.request(f"/raw/{created['publicId']}", method=method)
-    assert reply.status_int == 200
+    reply = while_a_write_holds_the_gate(
+        app, lambda: app.request(f"/raw/{created['publicId']}", method=method)
+    )
+    assert reply is not None and reply.status_int == 200
+
+
+def test_revealing_a_burn_paste_does_not_wait_for_other_writes(app):
+    created = app.post_json("/api/v1/pastes", {"content": "shown once", "burnAfterRead": True}).json
+    page = while_a_write_holds_the_gate(
+        app, lambda: app.post(f"/{created['publicId']}", headers={"Accept": "text/html"})
+    )
+    assert page is not None and "shown once" in page.text
+
+
+def test_a_create_waits_for_the_write_in_progress(app):
+    reply = while_a_write_holds_the_gate(
+        app, lambda: app.post_json("/api/v1/pastes", {"content": "after you"}), patience=0.5
+    )
+    assert reply is None

@@ -191,7 +191,7 @@ def make_curl(services: Services) -> bottle.Bottle:
             return pages.view_page(services, paste_id)
         return raw_response(read(paste_id))
 
-    @app.post("/<paste_id>")
+    @app.post("/<paste_id>", write_gate=False)  # renders; must not hold up other writes
     def reveal(paste_id: str):
         """The burn interstitial's button: the one read that consumes the paste."""
         return pages.reveal_page(services, paste_id)

@@ -4,6 +4,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Callable
+from contextlib import nullcontext
 
 import bottle
 
@@ -97,12 +98,15 @@ class WriteLimitPlugin:
 
     def apply(self, callback, route):
         services = self.services
+        # A route whose write is a small part of slow work (rendering a page) opts out of the
+        # gate with `write_gate=False`; the store still serialises its SQL.
+        gate = services.write_gate if route.config.get("write_gate", True) else nullcontext()
 
         def limited(*args, **kwargs):
             if bottle.request.method not in WRITE_METHODS:
                 return callback(*args, **kwargs)
             services.limiter.take(services.client(bottle.request), services.now())
-            with services.write_gate:
+            with gate:
                 return callback(*args, **kwargs)
 
         return limited
