@@ -4,6 +4,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from expect import assert_json_error
 
 from pastebox import accounts
 from pastebox.janitor import sweep
@@ -42,16 +43,14 @@ def get(app, paste_id: str, headers: dict[str, str] | None = None, status: int =
     return app.get(f"{PASTES}/{paste_id}", headers=headers or {}, status=status)
 
 
-def assert_error(res, status: int, code: str | None = None) -> dict:
-    """A JSON error of the native shape: {"error": code, "message": text}."""
-    assert res.status_int == status, res.text
-    assert res.content_type == "application/json"
-    body = res.json
-    assert isinstance(body["error"], str) and body["error"]
-    assert isinstance(body["message"], str) and body["message"]
-    if code is not None:
-        assert body["error"] == code
-    return body
+def edit(app, created: dict, change: dict, status: int):
+    """PATCH the paste `created` with its own manage token."""
+    return app.patch_json(
+        f"{PASTES}/{created['publicId']}",
+        change,
+        headers=token_header(created["manageToken"]),
+        status=status,
+    )
 
 
 def search(app, q: str, headers: dict[str, str] | None = None) -> list[str]:
@@ -91,14 +90,14 @@ def test_health_uptime_counts_from_the_app_start(app, clock):
 def test_health_is_a_503_json_error_when_the_database_cannot_be_read(app, store):
     store.close()
     res = app.get("/api/health", status=503)
-    assert_error(res, 503, "unhealthy")
+    assert_json_error(res, 503, "unhealthy")
     assert int(res.headers["Retry-After"]) >= 1
 
 
 def test_health_is_503_even_when_this_thread_had_a_reader_open(app, store):
     app.get("/api/health", status=200)  # opens this thread's read connection
     store.close()
-    assert_error(app.get("/api/health", status=503), 503, "unhealthy")
+    assert_json_error(app.get("/api/health", status=503), 503, "unhealthy")
 
 
 # -- POST /api/v1/pastes ---------------------------------------------------------------------
@@ -200,7 +199,7 @@ def test_an_e2ee_paste_is_stored_and_returned_as_the_opaque_sealed_text(app):
 
 def test_an_e2ee_paste_must_look_like_a_sealed_record(app):
     res = app.post_json(PASTES, {"content": "not sealed!", "isE2ee": True}, status=400)
-    assert_error(res, 400, "invalid")
+    assert_json_error(res, 400, "invalid")
 
 
 def test_a_paste_created_with_an_api_key_gets_no_manage_token(app, alice):
@@ -211,7 +210,7 @@ def test_a_paste_created_with_an_api_key_gets_no_manage_token(app, alice):
 
 def test_create_with_an_unknown_api_key_is_401(app):
     res = app.post_json(PASTES, {"content": "x"}, headers=key_header("nope"), status=401)
-    assert_error(res, 401, "invalid_key")
+    assert_json_error(res, 401, "invalid_key")
 
 
 # -- creation errors -------------------------------------------------------------------------
@@ -223,7 +222,7 @@ def test_a_title_of_255_characters_is_accepted(app):
 
 def test_a_title_longer_than_255_characters_is_refused(app):
     res = app.post_json(PASTES, {"content": "x", "title": "t" * 256}, status=400)
-    assert assert_error(res, 400, "invalid")["field"] == "title"
+    assert assert_json_error(res, 400, "invalid")["field"] == "title"
 
 
 @pytest.mark.parametrize(
@@ -231,7 +230,7 @@ def test_a_title_longer_than_255_characters_is_refused(app):
 )  # fmt: skip
 def test_ttl_seconds_must_be_a_positive_whole_number(app, ttl):
     res = app.post_json(PASTES, {"content": "x", "ttlSeconds": ttl}, status=400)
-    assert assert_error(res, 400, "invalid")["field"] == "ttlSeconds"
+    assert assert_json_error(res, 400, "invalid")["field"] == "ttlSeconds"
 
 
 def test_ttl_seconds_written_as_a_whole_float_is_accepted(app, clock):
@@ -244,50 +243,52 @@ def test_a_ttl_of_exactly_the_maximum_is_accepted(app, clock):
 
 def test_a_ttl_longer_than_a_year_is_refused(app):
     res = app.post_json(PASTES, {"content": "x", "ttlSeconds": YEAR + 1}, status=400)
-    assert_error(res, 400, "invalid")
+    assert_json_error(res, 400, "invalid")
 
 
 def test_a_ttl_longer_than_the_configured_maximum_is_refused(make_app):
     app = make_app(max_ttl="1d")
-    assert_error(app.post_json(PASTES, {"content": "x", "ttlSeconds": DAY + 1}, status=400), 400)
-    assert_error(app.post_json(PASTES, {"content": "x", "expiresIn": "1w"}, status=400), 400)
+    assert_json_error(
+        app.post_json(PASTES, {"content": "x", "ttlSeconds": DAY + 1}, status=400), 400
+    )
+    assert_json_error(app.post_json(PASTES, {"content": "x", "expiresIn": "1w"}, status=400), 400)
 
 
 @pytest.mark.parametrize("preset", ["soon", "-1h", "1.5h", " ", "1 h"], ids=repr)
 def test_an_unknown_expires_in_preset_is_refused(app, preset):
     res = app.post_json(PASTES, {"content": "x", "expiresIn": preset}, status=400)
-    assert_error(res, 400)
+    assert_json_error(res, 400)
 
 
 def test_ttl_seconds_and_expires_in_together_are_refused(app):
     res = app.post_json(PASTES, {"content": "x", "ttlSeconds": 60, "expiresIn": "1h"}, status=400)
-    assert_error(res, 400, "invalid")
+    assert_json_error(res, 400, "invalid")
 
 
 @pytest.mark.parametrize("exposure", ["secret", "PUBLIC", " public", "everyone"])
 def test_an_unknown_exposure_is_refused(app, exposure):
     res = app.post_json(PASTES, {"content": "x", "exposure": exposure}, status=400)
-    assert assert_error(res, 400, "invalid")["field"] == "exposure"
+    assert assert_json_error(res, 400, "invalid")["field"] == "exposure"
 
 
 def test_empty_content_is_refused(app):
     res = app.post_json(PASTES, {"content": ""}, status=400)
-    assert assert_error(res, 400, "invalid")["field"] == "content"
+    assert assert_json_error(res, 400, "invalid")["field"] == "content"
 
 
 def test_a_body_without_content_or_files_is_refused(app):
     res = app.post_json(PASTES, {"title": "nothing"}, status=400)
-    assert assert_error(res, 400, "invalid")["field"] == "content"
+    assert assert_json_error(res, 400, "invalid")["field"] == "content"
 
 
 def test_an_empty_files_list_is_refused(app):
-    assert_error(app.post_json(PASTES, {"files": []}, status=400), 400, "invalid")
+    assert_json_error(app.post_json(PASTES, {"files": []}, status=400), 400, "invalid")
 
 
 def test_content_and_files_together_are_refused(app):
     body = {"content": "x", "files": [{"name": "a.txt", "content": "y"}]}
     res = app.post_json(PASTES, body, status=400)
-    assert assert_error(res, 400, "invalid")["field"] == "files"
+    assert assert_json_error(res, 400, "invalid")["field"] == "files"
 
 
 @pytest.mark.parametrize(
@@ -312,38 +313,38 @@ def test_content_and_files_together_are_refused(app):
     ids=repr,
 )
 def test_fields_of_the_wrong_type_are_refused(app, fields):
-    assert_error(app.post_json(PASTES, fields, status=400), 400, "invalid")
+    assert_json_error(app.post_json(PASTES, fields, status=400), 400, "invalid")
 
 
 def test_a_file_without_content_is_refused(app):
     res = app.post_json(PASTES, {"files": [{"name": "a.txt"}]}, status=400)
-    assert_error(res, 400, "invalid")
+    assert_json_error(res, 400, "invalid")
 
 
 def test_an_unknown_field_is_refused_by_name(app):
     res = app.post_json(PASTES, {"content": "x", "password": "hunter2"}, status=400)
-    assert assert_error(res, 400, "invalid")["field"] == "password"
+    assert assert_json_error(res, 400, "invalid")["field"] == "password"
 
 
 def test_an_unknown_file_field_is_refused(app):
     res = app.post_json(PASTES, {"files": [{"name": "a", "content": "x", "mode": 1}]}, status=400)
-    assert_error(res, 400, "invalid")
+    assert_json_error(res, 400, "invalid")
 
 
 def test_an_unknown_language_is_refused(app):
     res = app.post_json(PASTES, {"content": "x", "syntax": "klingon-script"}, status=400)
-    assert assert_error(res, 400, "invalid")["field"] == "language"
+    assert assert_json_error(res, 400, "invalid")["field"] == "language"
 
 
 def test_more_files_than_the_configured_maximum_are_refused(make_app):
     app = make_app(max_files=2)
     files = [{"name": f"f{i}.txt", "content": "x"} for i in range(3)]
-    assert_error(app.post_json(PASTES, {"files": files}, status=400), 400, "invalid")
+    assert_json_error(app.post_json(PASTES, {"files": files}, status=400), 400, "invalid")
 
 
 def test_two_files_with_the_same_name_are_refused(app):
     files = [{"name": "a.txt", "content": "1"}, {"name": "a.txt", "content": "2"}]
-    assert_error(app.post_json(PASTES, {"files": files}, status=400), 400, "invalid")
+    assert_json_error(app.post_json(PASTES, {"files": files}, status=400), 400, "invalid")
 
 
 @pytest.mark.parametrize(
@@ -366,7 +367,7 @@ def test_two_files_with_the_same_name_are_refused(app):
 )
 def test_a_body_that_is_not_one_strict_json_object_is_refused(app, body):
     res = app.post(PASTES, body, content_type="application/json", status=400)
-    assert_error(res, 400, "invalid_json")
+    assert_json_error(res, 400, "invalid_json")
 
 
 def test_a_refused_create_stores_nothing(app, alice):
@@ -414,12 +415,12 @@ def test_head_neither_counts_a_view_nor_burns(app):
 
 
 def test_an_unknown_id_is_404(app):
-    assert_error(get(app, "AAAAAAAAAA", status=404), 404, "not_found")
+    assert_json_error(get(app, "AAAAAAAAAA", status=404), 404, "not_found")
 
 
 @pytest.mark.parametrize("paste_id", ["short", "x" * 33, "abc-defghij", "..%2f..%2fetc"])
 def test_a_malformed_id_is_404(app, paste_id):
-    assert_error(get(app, paste_id, status=404), 404)
+    assert_json_error(get(app, paste_id, status=404), 404)
 
 
 def test_a_paste_is_readable_until_its_expiry_and_410_after(app, clock):
@@ -427,17 +428,17 @@ def test_a_paste_is_readable_until_its_expiry_and_410_after(app, clock):
     clock.advance(59)
     get(app, paste_id, status=200)
     clock.advance(1)
-    assert_error(get(app, paste_id, status=410), 410, "expired")
+    assert_json_error(get(app, paste_id, status=410), 410, "expired")
 
 
 def test_an_expired_paste_is_404_once_its_tombstone_is_forgotten(app, store, clock):
     paste_id = create(app, ttlSeconds=60)["publicId"]
     clock.advance(61)
     sweep(store, clock())
-    assert_error(get(app, paste_id, status=410), 410, "expired")
+    assert_json_error(get(app, paste_id, status=410), 410, "expired")
     clock.advance(31 * DAY)
     sweep(store, clock())
-    assert_error(get(app, paste_id, status=404), 404, "not_found")
+    assert_json_error(get(app, paste_id, status=404), 404, "not_found")
 
 
 def test_a_burn_paste_is_served_to_the_first_reader_only(app):
@@ -446,14 +447,14 @@ def test_a_burn_paste_is_served_to_the_first_reader_only(app):
     assert first.json["content"] == "secret\n"
     assert first.json["burnAfterRead"] is True
     assert first.headers["Cache-Control"] == "no-store"
-    assert_error(get(app, paste_id, status=410), 410, "burned")
+    assert_json_error(get(app, paste_id, status=410), 410, "burned")
     assert app.get(f"/raw/{paste_id}", status=410).status_int == 410
 
 
 def test_a_private_paste_is_hidden_from_everyone_but_its_owner(app, alice, bob):
     paste_id = create(app, headers=key_header(alice), exposure="private")["publicId"]
-    assert_error(get(app, paste_id, status=404), 404)
-    assert_error(get(app, paste_id, key_header(bob), status=404), 404)
+    assert_json_error(get(app, paste_id, status=404), 404)
+    assert_json_error(get(app, paste_id, key_header(bob), status=404), 404)
     assert get(app, paste_id, key_header(alice)).json["content"] == "hello\n"
 
 
@@ -470,14 +471,14 @@ def test_an_unlisted_paste_is_readable_by_anyone_with_the_link(app):
 
 def test_a_bad_api_key_on_a_read_is_401(app):
     paste_id = create(app)["publicId"]
-    assert_error(get(app, paste_id, key_header("wrong"), status=401), 401, "invalid_key")
+    assert_json_error(get(app, paste_id, key_header("wrong"), status=401), 401, "invalid_key")
 
 
 # -- GET /api/v1/pastes (the key holder's list) ----------------------------------------------
 
 
 def test_listing_without_an_api_key_is_401(app):
-    assert_error(app.get(PASTES, status=401), 401, "unauthorized")
+    assert_json_error(app.get(PASTES, status=401), 401, "unauthorized")
 
 
 @pytest.mark.parametrize(
@@ -486,12 +487,12 @@ def test_listing_without_an_api_key_is_401(app):
     ids=["x-api-key", "bearer"],
 )
 def test_listing_with_an_unknown_key_is_401(app, headers):
-    assert_error(app.get(PASTES, headers=headers, status=401), 401, "invalid_key")
+    assert_json_error(app.get(PASTES, headers=headers, status=401), 401, "invalid_key")
 
 
 def test_listing_with_another_authorization_scheme_is_401(app, alice):
     res = app.get(PASTES, headers={"Authorization": f"Basic {alice}"}, status=401)
-    assert_error(res, 401, "unauthorized")
+    assert_json_error(res, 401, "unauthorized")
 
 
 def test_the_list_holds_only_the_key_holders_pastes(app, alice, bob):
@@ -536,7 +537,7 @@ def test_the_list_pages_newest_first_with_limit_and_offset(app, alice, clock):
     "params", [{"limit": 0}, {"limit": 101}, {"limit": "x"}, {"offset": -1}, {"limit": "1.5"}]
 )
 def test_list_paging_out_of_range_is_refused(app, alice, params):
-    assert_error(app.get(PASTES, params=params, headers=key_header(alice), status=400), 400)
+    assert_json_error(app.get(PASTES, params=params, headers=key_header(alice), status=400), 400)
 
 
 def test_the_list_leaves_out_expired_pastes(app, alice, clock):
@@ -552,12 +553,7 @@ def test_the_list_leaves_out_expired_pastes(app, alice, clock):
 
 def test_the_manage_token_edits_a_paste_into_a_new_revision(app):
     created = create(app, content="v1\n")
-    res = app.patch_json(
-        f"{PASTES}/{created['publicId']}",
-        {"content": "v2\n"},
-        headers=token_header(created["manageToken"]),
-        status=200,
-    )
+    res = edit(app, created, {"content": "v2\n"}, status=200)
     assert res.json["revision"] == 2
     assert res.json["content"] == "v2\n"
     assert get(app, created["publicId"]).json["content"] == "v2\n"
@@ -565,12 +561,7 @@ def test_the_manage_token_edits_a_paste_into_a_new_revision(app):
 
 def test_an_edit_of_only_the_syntax_relabels_the_content(app):
     created = create(app, content="print(1)\n", syntax="text")
-    res = app.patch_json(
-        f"{PASTES}/{created['publicId']}",
-        {"syntax": "python"},
-        headers=token_header(created["manageToken"]),
-        status=200,
-    )
+    res = edit(app, created, {"syntax": "python"}, status=200)
     assert res.json["syntax"] == "python"
     assert res.json["content"] == "print(1)\n"
     assert res.json["revision"] == 2
@@ -578,12 +569,7 @@ def test_an_edit_of_only_the_syntax_relabels_the_content(app):
 
 def test_an_edit_to_an_unknown_syntax_is_refused(app):
     created = create(app, content="print(1)\n")
-    res = app.patch_json(
-        f"{PASTES}/{created['publicId']}",
-        {"syntax": "klingon-script"},
-        headers=token_header(created["manageToken"]),
-        status=400,
-    )
+    res = edit(app, created, {"syntax": "klingon-script"}, status=400)
     assert res.json["error"] == "invalid"
 
 
@@ -628,12 +614,12 @@ def test_the_revisions_endpoint_lists_every_version_oldest_first(app, clock):
 
 def test_a_burn_paste_has_no_readable_history_and_is_not_burned_by_asking(app):
     paste_id = create(app, burnAfterRead=True)["publicId"]
-    assert_error(app.get(f"{PASTES}/{paste_id}/revisions", status=403), 403, "burn_paste")
+    assert_json_error(app.get(f"{PASTES}/{paste_id}/revisions", status=403), 403, "burn_paste")
     assert get(app, paste_id).json["content"] == "hello\n"
 
 
 def test_revisions_of_an_unknown_paste_are_404(app):
-    assert_error(app.get(f"{PASTES}/AAAAAAAAAA/revisions", status=404), 404)
+    assert_json_error(app.get(f"{PASTES}/AAAAAAAAAA/revisions", status=404), 404)
 
 
 def test_a_wrong_manage_token_cannot_edit(app):
@@ -641,13 +627,13 @@ def test_a_wrong_manage_token_cannot_edit(app):
     res = app.patch_json(
         f"{PASTES}/{paste_id}", {"content": "x"}, headers=token_header("wrong"), status=403
     )
-    assert_error(res, 403, "bad_token")
+    assert_json_error(res, 403, "bad_token")
     assert get(app, paste_id).json["content"] == "keep"
 
 
 def test_an_edit_without_credentials_is_403(app):
     paste_id = create(app)["publicId"]
-    assert_error(app.patch_json(f"{PASTES}/{paste_id}", {"title": "x"}, status=403), 403)
+    assert_json_error(app.patch_json(f"{PASTES}/{paste_id}", {"title": "x"}, status=403), 403)
 
 
 def test_another_users_key_cannot_edit_an_unlisted_paste(app, alice, bob):
@@ -655,7 +641,7 @@ def test_another_users_key_cannot_edit_an_unlisted_paste(app, alice, bob):
     res = app.patch_json(
         f"{PASTES}/{paste_id}", {"title": "x"}, headers=key_header(bob), status=403
     )
-    assert_error(res, 403, "forbidden")
+    assert_json_error(res, 403, "forbidden")
 
 
 def test_another_users_key_cannot_even_see_a_private_paste_to_edit(app, alice, bob):
@@ -663,7 +649,7 @@ def test_another_users_key_cannot_even_see_a_private_paste_to_edit(app, alice, b
     res = app.patch_json(
         f"{PASTES}/{paste_id}", {"title": "x"}, headers=key_header(bob), status=404
     )
-    assert_error(res, 404, "not_found")
+    assert_json_error(res, 404, "not_found")
 
 
 def test_the_manage_token_of_one_paste_does_not_edit_another(app):
@@ -674,18 +660,13 @@ def test_the_manage_token_of_one_paste_does_not_edit_another(app):
         headers=token_header(first["manageToken"]),
         status=403,
     )
-    assert_error(res, 403, "bad_token")
+    assert_json_error(res, 403, "bad_token")
 
 
 def test_an_edit_with_nothing_to_change_is_refused(app):
     created = create(app)
-    res = app.patch_json(
-        f"{PASTES}/{created['publicId']}",
-        {},
-        headers=token_header(created["manageToken"]),
-        status=400,
-    )
-    assert_error(res, 400, "invalid")
+    res = edit(app, created, {}, status=400)
+    assert_json_error(res, 400, "invalid")
 
 
 @pytest.mark.parametrize(
@@ -693,24 +674,14 @@ def test_an_edit_with_nothing_to_change_is_refused(app):
 )
 def test_an_edit_of_a_field_that_cannot_change_is_refused(app, change):
     created = create(app)
-    res = app.patch_json(
-        f"{PASTES}/{created['publicId']}",
-        change,
-        headers=token_header(created["manageToken"]),
-        status=400,
-    )
-    assert_error(res, 400, "invalid")
+    res = edit(app, created, change, status=400)
+    assert_json_error(res, 400, "invalid")
 
 
 def test_an_edit_to_empty_content_is_refused_and_changes_nothing(app):
     created = create(app, content="keep")
-    res = app.patch_json(
-        f"{PASTES}/{created['publicId']}",
-        {"content": ""},
-        headers=token_header(created["manageToken"]),
-        status=400,
-    )
-    assert_error(res, 400, "invalid")
+    res = edit(app, created, {"content": ""}, status=400)
+    assert_json_error(res, 400, "invalid")
     assert get(app, created["publicId"]).json["revision"] == 1
 
 
@@ -718,19 +689,14 @@ def test_an_edit_of_an_unknown_paste_is_404(app, alice):
     res = app.patch_json(
         f"{PASTES}/AAAAAAAAAA", {"title": "x"}, headers=key_header(alice), status=404
     )
-    assert_error(res, 404, "not_found")
+    assert_json_error(res, 404, "not_found")
 
 
 def test_an_expired_paste_cannot_be_edited(app, clock):
     created = create(app, ttlSeconds=60)
     clock.advance(60)
-    res = app.patch_json(
-        f"{PASTES}/{created['publicId']}",
-        {"title": "x"},
-        headers=token_header(created["manageToken"]),
-        status=410,
-    )
-    assert_error(res, 410, "expired")
+    res = edit(app, created, {"title": "x"}, status=410)
+    assert_json_error(res, 410, "expired")
 
 
 # -- DELETE /api/v1/pastes/:id ---------------------------------------------------------------
@@ -741,7 +707,7 @@ def test_delete_with_the_manage_token_answers_deleted_and_the_paste_is_gone(app)
     url = f"{PASTES}/{created['publicId']}"
     res = app.delete(url, headers=token_header(created["manageToken"]), status=200)
     assert res.json == {"deleted": True}
-    assert_error(app.get(url, status=410), 410, "deleted")
+    assert_json_error(app.get(url, status=410), 410, "deleted")
     assert app.get(f"/raw/{created['publicId']}", status=410).status_int == 410
 
 
@@ -756,37 +722,37 @@ def test_deleting_twice_answers_410_the_second_time(app):
     url = f"{PASTES}/{created['publicId']}"
     app.delete(url, headers=token_header(created["manageToken"]), status=200)
     res = app.delete(url, headers=token_header(created["manageToken"]), status=410)
-    assert_error(res, 410, "deleted")
+    assert_json_error(res, 410, "deleted")
 
 
 def test_a_wrong_manage_token_cannot_delete(app):
     paste_id = create(app)["publicId"]
     res = app.delete(f"{PASTES}/{paste_id}", headers=token_header("wrong"), status=403)
-    assert_error(res, 403, "bad_token")
+    assert_json_error(res, 403, "bad_token")
     get(app, paste_id, status=200)
 
 
 def test_a_delete_without_credentials_is_403(app):
     paste_id = create(app)["publicId"]
-    assert_error(app.delete(f"{PASTES}/{paste_id}", status=403), 403)
+    assert_json_error(app.delete(f"{PASTES}/{paste_id}", status=403), 403)
     get(app, paste_id, status=200)
 
 
 def test_another_users_key_cannot_delete(app, alice, bob):
     paste_id = create(app, headers=key_header(alice))["publicId"]
-    assert_error(app.delete(f"{PASTES}/{paste_id}", headers=key_header(bob), status=403), 403)
+    assert_json_error(app.delete(f"{PASTES}/{paste_id}", headers=key_header(bob), status=403), 403)
     get(app, paste_id, status=200)
 
 
 def test_deleting_an_unknown_paste_is_404(app, alice):
     res = app.delete(f"{PASTES}/AAAAAAAAAA", headers=key_header(alice), status=404)
-    assert_error(res, 404, "not_found")
+    assert_json_error(res, 404, "not_found")
 
 
 def test_a_deleted_paste_leaves_no_history(app):
     created = create(app)
     app.delete(f"{PASTES}/{created['publicId']}", headers=token_header(created["manageToken"]))
-    assert_error(app.get(f"{PASTES}/{created['publicId']}/revisions", status=410), 410)
+    assert_json_error(app.get(f"{PASTES}/{created['publicId']}/revisions", status=410), 410)
 
 
 # -- POST /api/v1/pastes/:id/extend ----------------------------------------------------------
@@ -828,7 +794,7 @@ def test_extending_a_paste_that_never_expires_keeps_it_so(app):
 
 def test_extending_beyond_the_maximum_ttl_is_refused_and_keeps_the_expiry(app, clock):
     created = create(app, ttlSeconds=DAY)
-    assert_error(extend(app, created, {"ttlSeconds": YEAR}, status=400), 400, "invalid")
+    assert_json_error(extend(app, created, {"ttlSeconds": YEAR}, status=400), 400, "invalid")
     assert get(app, created["publicId"]).json["expiresAt"] == iso(clock() + DAY)
 
 
@@ -840,19 +806,19 @@ def test_extending_beyond_the_maximum_ttl_is_refused_and_keeps_the_expiry(app, c
 )  # fmt: skip
 def test_extend_needs_a_positive_whole_number_of_seconds(app, body):
     created = create(app, ttlSeconds=HOUR)
-    assert_error(extend(app, created, body, status=400), 400, "invalid")
+    assert_json_error(extend(app, created, body, status=400), 400, "invalid")
 
 
 def test_extending_with_a_wrong_token_is_403(app):
     created = create(app, ttlSeconds=HOUR)
     res = extend(app, {**created, "manageToken": "wrong"}, {"ttlSeconds": 60}, status=403)
-    assert_error(res, 403, "bad_token")
+    assert_json_error(res, 403, "bad_token")
 
 
 def test_an_expired_paste_cannot_be_extended(app, clock):
     created = create(app, ttlSeconds=60)
     clock.advance(61)
-    assert_error(extend(app, created, {"ttlSeconds": 60}, status=410), 410, "expired")
+    assert_json_error(extend(app, created, {"ttlSeconds": 60}, status=410), 410, "expired")
 
 
 # -- GET /api/v1/search ----------------------------------------------------------------------
@@ -951,12 +917,12 @@ def test_search_pages_with_limit_and_offset(app):
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 101}, {"offset": -1}, {"limit": "x"}])
 def test_search_paging_out_of_range_is_refused(app, params):
-    assert_error(app.get(SEARCH, params={"q": "x", **params}, status=400), 400)
+    assert_json_error(app.get(SEARCH, params={"q": "x", **params}, status=400), 400)
 
 
 def test_search_with_a_bad_api_key_is_401(app):
     res = app.get(SEARCH, params={"q": "x"}, headers=key_header("nope"), status=401)
-    assert_error(res, 401, "invalid_key")
+    assert_json_error(res, 401, "invalid_key")
 
 
 HOSTILE_QUERIES = [
@@ -975,19 +941,19 @@ def test_a_hostile_search_query_is_answered_200_or_400_never_an_error_of_ours(ap
     assert res.status_int in (200, 400), res.text
     assert res.content_type == "application/json"
     if res.status_int == 400:
-        assert_error(res, 400, "invalid")
+        assert_json_error(res, 400, "invalid")
     else:
         assert isinstance(res.json["results"], list)
 
 
 @pytest.mark.parametrize("raw", ["q", "q=", ""], ids=repr)
 def test_a_missing_or_empty_search_query_is_400(app, raw):
-    assert_error(app.get(f"{SEARCH}?{raw}", status=400), 400, "invalid")
+    assert_json_error(app.get(f"{SEARCH}?{raw}", status=400), 400, "invalid")
 
 
 @pytest.mark.parametrize("raw", ["q=%ff", "q=%ed%a0%80", "q=ok%c3"], ids=repr)
 def test_a_search_query_that_is_not_utf8_is_refused_as_such(app, raw):
-    body = assert_error(app.get(f"{SEARCH}?{raw}", status=400), 400, "invalid")
+    body = assert_json_error(app.get(f"{SEARCH}?{raw}", status=400), 400, "invalid")
     assert body["field"] == "q"
     assert "UTF-8" in body["message"]
 
@@ -1016,14 +982,14 @@ def test_a_search_term_with_a_nul_still_finds_its_words(app):
 )
 def test_an_unknown_method_is_a_405_json_error_naming_the_allowed_ones(app, method, path, allowed):
     res = app.request(path, method=method, expect_errors=True)
-    assert_error(res, 405, "method_not_allowed")
+    assert_json_error(res, 405, "method_not_allowed")
     assert allowed <= {m.strip() for m in res.headers["Allow"].split(",")}
 
 
 @pytest.mark.parametrize("path", ["/api/v1/nothing", "/api/v2/pastes", "/api/v1/pastes/a/b/c"])
 def test_an_unknown_api_path_is_a_404_json_error(app, path):
     res = app.get(path, headers={"Accept": "text/html"}, status=404)
-    assert_error(res, 404, "not_found")
+    assert_json_error(res, 404, "not_found")
 
 
 def test_api_errors_carry_the_security_headers(app):

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
+from expect import assert_json_error
 
 CURL = {"Accept": "*/*"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -54,17 +55,6 @@ def api(app, paste_id: str, headers=None) -> dict:
 
 def iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-
-
-def assert_json_error(res, status: int, code: str | None = None) -> dict:
-    assert res.status_int == status, res.text
-    assert res.content_type == "application/json"
-    body = res.json
-    assert isinstance(body["error"], str) and body["error"]
-    assert isinstance(body["message"], str) and body["message"]
-    if code is not None:
-        assert body["error"] == code
-    return body
 
 
 def assert_html_error(res, status: int) -> str:

@@ -5,6 +5,7 @@ import json
 
 import pytest
 import webtest
+from expect import assert_json_error
 
 from pastebox import accounts
 from pastebox.app import services_of
@@ -40,13 +41,6 @@ def assert_rate_limited(res, code: str = "rate_limited") -> int:
     assert retry_after.isdigit(), retry_after
     assert int(retry_after) >= 1
     return int(retry_after)
-
-
-def assert_error(res, status: int, code: str) -> None:
-    assert res.status_int == status, res.text
-    assert res.content_type == "application/json"
-    assert res.json["error"] == code
-    assert res.json["message"]
 
 
 class Stream:
@@ -267,7 +261,7 @@ def guess(app, paste_id: str, token: str, *, addr: str = "10.0.0.1", status: int
 
 def fail_guesses(app, paste_id: str, times: int = GUESS_LIMIT) -> None:
     for i in range(times):
-        assert_error(guess(app, paste_id, f"wrong-{i}", status=403), 403, "bad_token")
+        assert_json_error(guess(app, paste_id, f"wrong-{i}", status=403), 403, "bad_token")
 
 
 @pytest.fixture
@@ -370,17 +364,17 @@ def test_content_of_exactly_the_limit_is_accepted(small_app):
 
 def test_content_over_the_limit_is_a_413_json_error(small_app):
     res = small_app.post_json(PASTES, {"content": "x" * (PASTE_CAP + 1)}, status=413)
-    assert_error(res, 413, "too_large")
+    assert_json_error(res, 413, "too_large")
 
 
 def test_the_limit_counts_utf8_bytes_not_characters(small_app):
     res = small_app.post_json(PASTES, {"content": "é" * (PASTE_CAP // 2 + 1)}, status=413)
-    assert_error(res, 413, "too_large")
+    assert_json_error(res, 413, "too_large")
 
 
 def test_the_limit_counts_all_files_together(small_app):
     files = [{"name": f"f{i}.txt", "content": "x" * (PASTE_CAP // 2)} for i in range(3)]
-    assert_error(small_app.post_json(PASTES, {"files": files}, status=413), 413, "too_large")
+    assert_json_error(small_app.post_json(PASTES, {"files": files}, status=413), 413, "too_large")
 
 
 def test_an_edit_over_the_limit_is_a_413_and_keeps_the_paste(small_app):
@@ -392,52 +386,52 @@ def test_an_edit_over_the_limit_is_a_413_and_keeps_the_paste(small_app):
         headers={"X-Manage-Token": created["manageToken"]},
         status=413,
     )
-    assert_error(res, 413, "too_large")
+    assert_json_error(res, 413, "too_large")
     assert small_app.get(url).json["content"] == "keep"
 
 
 def test_a_curl_paste_over_the_limit_is_a_413_json_error(small_app):
-    assert_error(small_app.post("/", b"x" * (PASTE_CAP + 1), status=413), 413, "too_large")
+    assert_json_error(small_app.post("/", b"x" * (PASTE_CAP + 1), status=413), 413, "too_large")
 
 
 def test_a_declared_length_over_the_cap_is_refused_without_reading_the_body(small_app, body_cap):
     stream = Stream(endless=True)
     res = send(small_app, stream, content_length=str(body_cap + 1))
-    assert_error(res, 413, "too_large")
+    assert_json_error(res, 413, "too_large")
     assert stream.bytes_read == 0
 
 
 def test_a_huge_declared_length_is_refused_without_reading_the_body(small_app):
     stream = Stream(endless=True)
-    assert_error(send(small_app, stream, content_length="9" * 30), 413, "too_large")
+    assert_json_error(send(small_app, stream, content_length="9" * 30), 413, "too_large")
     assert stream.bytes_read == 0
 
 
 def test_the_curl_surface_refuses_a_declared_length_over_the_cap_unread(small_app, body_cap):
     stream = Stream(endless=True)
     res = send(small_app, stream, path="/", content_length=str(body_cap + 1), content_type="")
-    assert_error(res, 413, "too_large")
+    assert_json_error(res, 413, "too_large")
     assert stream.bytes_read == 0
 
 
 @pytest.mark.parametrize("declared", ["-1", "1e3", "0x10", " 10", "١٠"], ids=repr)
 def test_a_content_length_that_is_not_a_number_is_a_400(small_app, declared):
     stream = Stream(b'{"content": "x"}')
-    assert_error(
+    assert_json_error(
         send(small_app, stream, content_length=declared, lint=False), 400, "bad_content_length"
     )
 
 
 def test_a_chunked_body_over_the_cap_is_cut_off_while_reading(small_app, body_cap):
     stream = Stream(endless=True)
-    assert_error(send(small_app, stream, chunked=True), 413, "too_large")
+    assert_json_error(send(small_app, stream, chunked=True), 413, "too_large")
     assert body_cap < stream.bytes_read <= body_cap + 1
 
 
 def test_a_chunked_curl_body_over_the_cap_is_cut_off_while_reading(small_app, body_cap):
     stream = Stream(endless=True)
     res = send(small_app, stream, path="/", chunked=True, content_type="text/plain")
-    assert_error(res, 413, "too_large")
+    assert_json_error(res, 413, "too_large")
     assert stream.bytes_read <= body_cap + 1
 
 
@@ -462,7 +456,7 @@ def test_a_body_longer_than_its_content_length_is_read_only_that_far(small_app):
 def test_a_body_cut_short_by_its_content_length_is_invalid_json(small_app):
     body = json.dumps({"content": "cut here"}).encode()
     res = send(small_app, Stream(body), content_length=str(len(body) - 5))
-    assert_error(res, 400, "invalid_json")
+    assert_json_error(res, 400, "invalid_json")
 
 
 # -- nothing stored is lost ------------------------------------------------------------------
