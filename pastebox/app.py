@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 import bottle
 
+from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, TooLarge
 from pastebox.limits import GuessThrottle, TokenBucket
@@ -12,9 +13,10 @@ from pastebox.render import Renderer
 from pastebox.store import Store
 from pastebox.web.api import make_api
 from pastebox.web.context import Services
-from pastebox.web.curl import make_curl, negotiated_error
-from pastebox.web.pages import HTML_TYPE, make_static
+from pastebox.web.curl import make_curl
+from pastebox.web.pages import HTML_TYPE, make_static, negotiated_error
 from pastebox.web.plugins import ErrorShape, InternalError, json_error, new_bottle
+from pastebox.web.site import make_site
 
 # Errors bottle raises before a route runs (no route, wrong method) answer in the shape of the
 # surface that owns the path; the first matching prefix wins.
@@ -78,9 +80,11 @@ def create_app(
         limiter=TokenBucket(config.rate_limit),
         renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
         started_at=now(),
+        render_cache=LruCache(config.render_cache_mb * 1024 * 1024, lambda h: len(h.html)),
     )
     app = new_bottle()
-    for surface in (make_static(services), make_api(services), make_curl(services)):
+    surfaces = (make_static(services), make_api(services), make_site(services), make_curl(services))
+    for surface in surfaces:
         app.merge(surface)
     for status in (400, 404, 405, 413, 414, 500):
         app.error(status)(_on_error)

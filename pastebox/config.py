@@ -104,6 +104,19 @@ def _duration(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else parse_ttl(value)
 
 
+def _duration_list(value: Any) -> str:
+    """'10m, 1h,1d' -> '10m,1h,1d', each a duration of at least a second."""
+    items = value if isinstance(value, list) else str(value).split(",")
+    words = [str(w).strip().lower() for w in items]
+    words = [w for w in words if w]
+    if not words:
+        raise ValueError("give at least one duration, e.g. 10m,1h,1d")
+    for word in words:
+        if parse_ttl(word) <= 0:
+            raise ValueError(f"{word!r} is not a positive duration")
+    return ",".join(words)
+
+
 def _cpu_pin(value: Any) -> str:
     text = str(value).strip().lower()
     if text in ("auto", "off") or (text.isascii() and text.isdigit()):
@@ -154,6 +167,14 @@ class Config:
         "Time to live when the creator gives none (0 or never: kept until deleted).",
         minimum=0,
     )
+    expiry_presets: str = setting(
+        "10m,1h,1d,1w,1m,1y",
+        _duration_list,
+        "Expiry choices the new-paste form offers, comma-separated (never is added when allowed).",
+    )
+    allow_never_expire: bool = setting(
+        True, _bool, "Whether a paste may be kept until deleted (ttl never, or 0)."
+    )
     janitor_interval: int = setting(
         60, _int, "Seconds between janitor sweeps that purge expired and burned content.", minimum=1
     )
@@ -181,6 +202,12 @@ class Config:
         minimum=0.1,
     )
     render_workers: int = setting(1, _int, "Worker processes for syntax highlighting.", minimum=1)
+    render_cache_mb: int = setting(
+        32,
+        _int,
+        "Memory for highlighted pages kept ready (MiB of HTML); 0 renders every view.",
+        minimum=0,
+    )
     log_level: str = setting("info", _choice("debug", "info", "warning", "error"), "Logging level.")
 
     @property
@@ -244,6 +271,10 @@ def load_config(
         if value is not None:
             values[name] = _parse_one(fields[name], value, f"--{name.replace('_', '-')}")
     config = Config(**values)
+    if config.default_ttl == 0 and not config.allow_never_expire:
+        raise ConfigError(
+            "default_ttl is never, but allow_never_expire is false: set a default_ttl"
+        )
     if config.default_ttl > config.max_ttl:
         raise ConfigError(
             f"default_ttl ({config.default_ttl}s) is longer than max_ttl ({config.max_ttl}s)"

@@ -40,7 +40,6 @@ GONE_MESSAGES = {
     "expired": "this paste has expired",
     "deleted": "this paste was deleted",
 }
-_QUERY_TOKEN_RE = re.compile(r'"([^"]*)"|(\S+)')
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,6 +101,8 @@ def clean_ttl(ttl: int | None, cfg: Config) -> int:
         return cfg.default_ttl
     if ttl < 0:
         raise Invalid("ttl must be a positive number of seconds", field="ttl")
+    if ttl == 0 and not cfg.allow_never_expire:
+        raise Invalid("pastes on this server must expire; choose a time to live", field="ttl")
     if ttl > cfg.max_ttl:
         raise Invalid(f"ttl is longer than the maximum of {cfg.max_ttl} seconds", field="ttl")
     return ttl
@@ -326,41 +327,85 @@ def list_mine(
     return store.list_by_owner(actor.user_id, now, limit, offset)
 
 
-def fts_query(query: str) -> str:
-    """User search text -> a safe FTS5 expression: every term and "phrase" quoted, ANDed.
+@dataclasses.dataclass(frozen=True)
+class SearchQuery:
+    """A parsed search: a safe FTS5 expression (None: no words) and a language filter."""
 
-    A trailing * on a bare term keeps its prefix meaning; nothing else of the FTS5 syntax
-    (NEAR, column filters, parentheses, operators) reaches MATCH unquoted.
+    match: str | None
+    language: str | None = None
+
+
+# Qualifier -> FTS5 column; `lang:` filters on the stored language instead of the text.
+SEARCH_COLUMNS = {"title": "title", "file": "name", "name": "name"}
+_QUERY_TOKEN_RE = re.compile(r'(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))')
+
+
+def _fts_term(text: str, prefix: bool) -> str | None:
+    if not any(c.isalnum() for c in text):
+        return None
+    return '"' + text.replace('"', '""') + '"' + ("*" if prefix else "")
+
+
+def parse_search(query: str) -> SearchQuery:
+    """User search text -> a SearchQuery: every term and "phrase" quoted, ANDed.
+
+    `title:word`, `file:name.py` (and `title:"a phrase"`) search one column; `lang:python`
+    keeps files in that language. A trailing * on a bare term keeps its prefix meaning; nothing
+    else of the FTS5 syntax (NEAR, column filters, parentheses, operators) reaches MATCH.
     """
     if len(query) > MAX_QUERY_CHARS:
         raise Invalid(f"search text is longer than {MAX_QUERY_CHARS} characters", field="q")
     # FTS5 reads its expression as a C string: a NUL would end it inside a quoted term (a syntax
     # error). The tokenizer separates words at NUL anyway, so it is a space here too.
     query = query.replace("\x00", " ")
-    parts = []
+    parts: list[str] = []
+    language = None
     for match in _QUERY_TOKEN_RE.finditer(query):
-        phrase, bare = match.group(1), match.group(2)
+        qualifier, phrase, bare = match.groups()
+        qualifier = qualifier.lower() if qualifier else None
+        if qualifier not in (None, "lang", *SEARCH_COLUMNS):  # "http://x" is a word, not a field
+            phrase, bare = None, match.group(0)
+            qualifier = None
         text = phrase if phrase is not None else bare
-        prefix = bare is not None and bare.endswith("*")
-        text = text.rstrip("*") if prefix else text
-        if not any(c.isalnum() for c in text):
+        if qualifier == "lang":
+            language = clean_language(text)
+            if language is None:
+                raise Invalid("lang: needs a language, e.g. lang:python", field="q")
             continue
-        quoted = '"' + text.replace('"', '""') + '"'
-        parts.append(quoted + ("*" if prefix else ""))
-    if not parts:
+        prefix = bare is not None and bare.endswith("*")
+        term = _fts_term(text.rstrip("*") if prefix else text, prefix)
+        if term is None:
+            continue
+        parts.append(f"{SEARCH_COLUMNS[qualifier]} : {term}" if qualifier else term)
+    if not parts and language is None:
         raise Invalid("search for at least one word", field="q")
     if len(parts) > MAX_SEARCH_TERMS:
         raise Invalid(f"search for at most {MAX_SEARCH_TERMS} terms", field="q")
-    return " ".join(parts)
+    return SearchQuery(" ".join(parts) if parts else None, language)
+
+
+def fts_query(query: str) -> str:
+    """The FTS5 expression of a search with words (see parse_search)."""
+    parsed = parse_search(query)
+    if parsed.match is None:
+        raise Invalid("search for at least one word", field="q")
+    return parsed.match
 
 
 def search(
     store: Store, query: str, actor: Actor, now: float, limit: int = 20, offset: int = 0
 ) -> list[SearchHit]:
+    """Public pastes (and the actor's own) matching `query`; see parse_search for the syntax."""
     if not (1 <= limit <= MAX_LIST_LIMIT) or offset < 0:
         raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0 or more")
+    parsed = parse_search(query)
     return store.search(
-        fts_query(query), viewer_id=actor.user_id, now=now, limit=limit, offset=offset
+        parsed.match,
+        language=parsed.language,
+        viewer_id=actor.user_id,
+        now=now,
+        limit=limit,
+        offset=offset,
     )
 
 

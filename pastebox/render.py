@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from pygments.formatters.html import HtmlFormatter, _get_ttype_class
@@ -41,11 +41,24 @@ INTERPRETERS = {"sh": "bash", "zsh": "bash", "ksh": "bash", "dash": "bash", "nod
                 "runghc": "haskell", "osascript": "applescript"}  # fmt: skip
 
 
+ANCHOR = "L"  # line ids of a page's first file: #L5; the others are prefixed: #f2-L5
+ANCHOR_RE = re.compile(r"(?:f[0-9]{1,3}-)?L")
+FALLBACK_TIMEOUT, FALLBACK_BUSY = "timeout", "busy"
+
+
 @dataclass(frozen=True)
 class Highlighted:
     html: str  # <pre class="code"> with one <span class="line" id="Ln"> per source line
     language: str  # the language actually used (PLAIN on fallback)
     lines: int
+    # Why a render fell back to plain text ("" when it did not): a timeout says something
+    # about the input, a busy pool only about this moment (so callers cache them differently).
+    fallback: str = field(default="", compare=False)
+
+
+def file_anchor(position: int) -> str:
+    """The line-id prefix of the file at `position` on a page: L, f2-L, f3-L, …"""
+    return ANCHOR if position == 0 else f"f{position + 1}-{ANCHOR}"
 
 
 # -- choosing a language (in-process, cheap) ------------------------------------------------
@@ -118,10 +131,12 @@ def language_for(filename: str | None, text: str) -> str | None:
 # -- rendering ------------------------------------------------------------------------------
 
 
-def _wrap_lines(lines: list[str]) -> str:
+def _wrap_lines(lines: list[str], anchor: str = ANCHOR) -> str:
+    if not ANCHOR_RE.fullmatch(anchor):  # ids are markup: only our own shapes get in
+        raise ValueError(f"bad line anchor prefix {anchor!r}")
     body = "".join(
-        f'<span class="line" id="L{n}"><a class="ln" href="#L{n}" aria-hidden="true">{n}</a>'
-        f'<span class="lc">{line}</span></span>\n'
+        f'<span class="line" id="{anchor}{n}"><a class="ln" href="#{anchor}{n}"'
+        f' aria-hidden="true">{n}</a><span class="lc">{line}</span></span>\n'
         for n, line in enumerate(lines, start=1)
     )
     return f'<pre class="code">{body}</pre>'
@@ -139,10 +154,10 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def highlight_plain(text: str) -> Highlighted:
+def highlight_plain(text: str, anchor: str = ANCHOR, *, fallback: str = "") -> Highlighted:
     """Escaped text in the same markup as a highlighted render."""
     lines = [html.escape(line, quote=False) for line in _split_lines(text)]
-    return Highlighted(_wrap_lines(lines), PLAIN, len(lines))
+    return Highlighted(_wrap_lines(lines, anchor), PLAIN, len(lines), fallback)
 
 
 def _guess(text: str, floor: float):
@@ -160,13 +175,13 @@ def _guess(text: str, floor: float):
     return best if best is not None and best_score >= floor else None
 
 
-def _highlight(text: str, language: str | None, guess_floor: float) -> Highlighted:
+def _highlight(text: str, language: str | None, anchor: str, guess_floor: float) -> Highlighted:
     """Highlight in this process (the worker): tokens split at line ends into closed spans."""
     if language is None:
         cls = _guess(text, guess_floor)
         language = cls.aliases[0] if cls is not None and cls.aliases else PLAIN
     if language == PLAIN:
-        return highlight_plain(text)
+        return highlight_plain(text, anchor)
     lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False, tabsize=0)
     lines: list[str] = []
     current: list[str] = []
@@ -185,7 +200,7 @@ def _highlight(text: str, language: str | None, guess_floor: float) -> Highlight
     expected = len(_split_lines(text))
     del lines[expected:]  # lexers may add a final newline token of their own
     lines.extend([""] * (expected - len(lines)))
-    return Highlighted(_wrap_lines(lines), language, len(lines))
+    return Highlighted(_wrap_lines(lines, anchor), language, len(lines))
 
 
 def _worker_main(conn: Connection, guess_floor: float) -> None:
@@ -197,13 +212,13 @@ def _worker_main(conn: Connection, guess_floor: float) -> None:
     conn.send("ready")
     while True:
         try:
-            text, language = conn.recv()
+            text, language, anchor = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            result = _highlight(text, language, guess_floor)
+            result = _highlight(text, language, anchor, guess_floor)
         except Exception:  # noqa: BLE001 - any lexer failure means plain text
-            result = highlight_plain(text)
+            result = highlight_plain(text, anchor)
         conn.send(result)
 
 
@@ -257,13 +272,15 @@ class _Worker:
         self.process, self.conn = process, parent
         return True
 
-    def render(self, text: str, language: str | None, timeout: float) -> Highlighted | None:
+    def render(
+        self, text: str, language: str | None, anchor: str, timeout: float
+    ) -> Highlighted | None:
         """The result, or None after killing the process when it overran or failed."""
         if not self.ensure_started():
             return None
         assert self.conn is not None
         try:
-            self.conn.send((text, language))
+            self.conn.send((text, language, anchor))
             if self.conn.poll(timeout):
                 result = self.conn.recv()
                 if isinstance(result, Highlighted):
@@ -293,23 +310,25 @@ class Renderer:
         self._closed = threading.Event()
         atexit.register(self.close)
 
-    def highlight(self, text: str, language: str | None) -> Highlighted:
+    def highlight(self, text: str, language: str | None, anchor: str = ANCHOR) -> Highlighted:
         """Highlighted HTML; plain text when the language is plain, the text is huge, the
         render overran `timeout`, or no worker came free in time."""
-        if language == PLAIN or len(text) > MAX_HIGHLIGHT_CHARS or self._closed.is_set():
-            return highlight_plain(text)
+        if language == PLAIN or len(text) > MAX_HIGHLIGHT_CHARS:
+            return highlight_plain(text, anchor)
+        if self._closed.is_set():
+            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY)
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             log.warning("no render worker free within %.1f s; serving plain text", self.timeout)
-            return highlight_plain(text)
+            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY)
         try:
-            result = worker.render(text, language, self.timeout)
+            result = worker.render(text, language, anchor, self.timeout)
         finally:
             self._idle.put(worker)
         if result is None:
             log.warning("render overran %.1f s or failed; serving plain text", self.timeout)
-            return highlight_plain(text)
+            return highlight_plain(text, anchor, fallback=FALLBACK_TIMEOUT)
         return result
 
     def close(self) -> None:

@@ -18,6 +18,7 @@ from pastebox.model import Paste, PasteFile, PasteSummary, Revision, SearchHit, 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+PREVIEW_CHARS = 160  # the start of a file, standing in for a snippet when no words were searched
 # The one expiry filter: a paste whose time has come is never served, whether or not the
 # janitor has deleted it yet.
 LIVE = "(p.expires_at IS NULL OR p.expires_at > :now)"
@@ -436,27 +437,43 @@ class Store:
     # -- search ------------------------------------------------------------------------------
 
     def search(
-        self, match: str, *, viewer_id: int | None, now: float, limit: int, offset: int
+        self,
+        match: str | None,
+        *,
+        language: str | None = None,
+        viewer_id: int | None,
+        now: float,
+        limit: int,
+        offset: int,
     ) -> list[SearchHit]:
-        """Files whose text matches the FTS5 expression `match`, best first.
+        """Files whose text matches the FTS5 expression `match` (best first) and are in
+        `language` when given; with no `match`, the newest files in that language.
 
         Public pastes for everyone; the viewer's own unlisted and private ones too.
         """
-        rows = (
-            self._reader()
-            .execute(
+        params = {"match": match, "lang": language, "now": now, "viewer": viewer_id,
+                  "limit": limit, "offset": offset}  # fmt: skip
+        visible = f"{LIVE} AND p.indexed AND (p.exposure = 'public' OR p.owner_id = :viewer)" + (
+            " AND f.language = :lang" if language else ""
+        )
+        if match is not None:
+            sql = (
                 "SELECT p.id, p.title, f.name, f.language,"
                 " snippet(file_search, 2, char(2), char(3), '…', 16), p.created_at, p.exposure"
                 " FROM file_search JOIN files f ON f.id = file_search.rowid"
                 " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
-                f" WHERE file_search MATCH :match AND {LIVE} AND p.indexed"
-                " AND (p.exposure = 'public' OR p.owner_id = :viewer)"
-                " ORDER BY rank LIMIT :limit OFFSET :offset",
-                {"match": match, "now": now, "viewer": viewer_id, "limit": limit, "offset": offset},
+                f" WHERE file_search MATCH :match AND {visible}"
+                " ORDER BY rank LIMIT :limit OFFSET :offset"
             )
-            .fetchall()
-        )
-        return [SearchHit(*row) for row in rows]
+        else:
+            sql = (
+                "SELECT p.id, p.title, f.name, f.language,"
+                f" substr(CAST(f.content AS TEXT), 1, {PREVIEW_CHARS}), p.created_at, p.exposure"
+                " FROM files f JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
+                f" WHERE {visible} ORDER BY p.created_at DESC, f.position"
+                " LIMIT :limit OFFSET :offset"
+            )
+        return [SearchHit(*row) for row in self._reader().execute(sql, params).fetchall()]
 
     # -- janitor -----------------------------------------------------------------------------
 

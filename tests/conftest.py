@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import webtest
-from pastebox.render import Renderer
 
 from pastebox.app import create_app
 from pastebox.config import Config, load_config
+from pastebox.render import Renderer
 from pastebox.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent

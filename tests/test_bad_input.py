@@ -435,7 +435,8 @@ BAD_PATHS = (
     "/%E2%80%AE{sentinel}",
     "/{sentinel}%20",
     "/%20{sentinel}",
-    "/{sentinel}.txt",
+    "/{sentinel}.",  # /ID.ext views a paste in another language; an empty extension is no id
+    "/.{sentinel}",
     "/AAAAAAAAAA",
 )
 

@@ -338,7 +338,7 @@ def test_root_for_curl_is_the_plain_text_manual_with_the_one_liners(app, accept)
 def test_root_for_a_browser_is_the_html_new_paste_page(app):
     res = app.get("/", headers=BROWSER, status=200)
     assert res.content_type == "text/html"
-    assert '<form class="new" method="post" action="/"' in res.text
+    assert '<form class="paste-form" method="post" action="/new"' in res.text
 
 
 def test_the_manual_uses_the_configured_base_url(make_app):

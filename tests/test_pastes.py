@@ -146,7 +146,10 @@ def test_an_edit_keeps_files_when_only_the_title_changes(store, cfg, clock):
         ('"exact phrase"', '"exact phrase"'),
         ("pre*", '"pre"*'),
         ("NEAR(a b)", '"NEAR(a" "b)"'),
-        ("title:x", '"title:x"'),
+        ("title:x", 'title : "x"'),
+        ('file:a.py "two words"', 'name : "a.py" "two words"'),
+        ('title:"a phrase" lang:python', 'title : "a phrase"'),
+        ("http://x.org/a", '"http://x.org/a"'),
         ('say "hi', '"say" "\\"hi"'.replace('\\"', '""')),
     ],
 )

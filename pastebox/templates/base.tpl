@@ -4,12 +4,21 @@
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<meta name="color-scheme" content="light dark">
 <title>{{title + " · " if title else ""}}pastebox</title>
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/static/pastebox.css">
 <link rel="stylesheet" href="/static/pygments.css">
+<script src="/static/pastebox.js" defer></script>
 </head>
-<body>
-<header class="top"><a class="brand" href="/">pastebox</a></header>
+<body data-page="{{get('kind', 'other')}}">
+<header class="top">
+  <a class="brand" href="/">pastebox</a>
+  <nav class="top-links"><a href="/new" data-key="n">New</a></nav>
+  <form class="top-search" action="/search" method="get" role="search">
+    <input type="search" name="q" value="{{get('query', '')}}" placeholder="Search public pastes" aria-label="Search public pastes">
+  </form>
+</header>
 <main>
 {{!base}}
 </main>

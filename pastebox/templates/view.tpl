@@ -1,18 +1,68 @@
-% rebase('base.tpl', title=paste.title)
-<h1>{{paste.title or paste.id}}</h1>
-<p class="meta">{{len(paste.files)}} file{{'s' if len(paste.files) != 1 else ''}} · {{size}} · created {{created}} · {{expires}}</p>
+% rebase('base.tpl', title=paste.title or paste.id, kind='view')
+<div class="paste-head">
+  <h1>{{paste.title or paste.id}}</h1>
+  <p class="meta">
+    <span>{{len(files)}} file{{'s' if len(files) != 1 else ''}}</span>
+    % if languages:
+    <span>{{', '.join(languages)}}</span>
+    % end
+    <span>{{size}}</span>
+    <span>created <time datetime="{{created_iso}}" title="{{created_utc}}">{{created}}</time></span>
+    <span{{!' title="%s"' % expires_utc if expires_utc else ''}}>{{expires}}</span>
+    % if paste.revision > 1:
+    <span>revision {{paste.revision}}</span>
+    % end
+  </p>
+  <nav class="actions" aria-label="Paste actions">
+    % if not revealed:
+    <a href="/raw/{{paste.id}}" data-key="r">Raw</a>
+    <a href="/zip/{{paste.id}}" download>Zip</a>
+    % end
+    % if changeable:
+    <a href="/new?from={{paste.id}}">New paste from this</a>
+    <a href="/{{paste.id}}/edit">Edit</a>
+    <a href="/{{paste.id}}/delete" class="danger">Delete</a>
+    % end
+  </nav>
+</div>
+% if revealed:
+<p class="note notice">This was the only reading: the paste is gone from the server. Copy what you need now.</p>
+% end
 % if paste.is_e2ee:
 <p class="note">This paste is end-to-end encrypted; its key travels only in the link's #fragment.</p>
 % end
-% for f, rendered in files:
-<section class="file" id="file-{{f.position + 1}}">
-  <header><span class="name">{{f.name}}</span> <span class="lang">{{rendered.language if rendered else 'binary'}}</span>
-    <a href="/raw/{{paste.id}}/{{quote(f.name)}}">raw</a>
-    <a href="/raw/{{paste.id}}/{{quote(f.name)}}?download=1">download</a></header>
-  % if rendered:
-  {{!rendered.html}}
+% for v in files:
+<section class="file" id="file-{{v.number}}" data-anchor="{{v.anchor}}">
+  <header>
+    <a class="name" href="#file-{{v.number}}">{{v.file.name}}</a>
+    <span class="lang">{{language_label(v.rendered.language) if v.rendered else 'binary'}}</span>
+    % if v.rendered:
+    <span class="lines">{{v.rendered.lines}} line{{'s' if v.rendered.lines != 1 else ''}}</span>
+    % end
+    <span class="tools">
+      % if v.rendered:
+      <button type="button" class="copy" data-copy="file-{{v.number}}" hidden>Copy</button>
+      % end
+      % if not revealed:
+      <a href="/raw/{{paste.id}}/{{quote(v.file.name)}}">Raw</a>
+      <a href="/raw/{{paste.id}}/{{quote(v.file.name)}}?download=1">Download</a>
+      % end
+    </span>
+  </header>
+  % if v.rendered:
+  <div class="code-wrap"{{!' data-newline="1"' if v.ends_with_newline else ''}}>{{!v.rendered.html}}</div>
   % else:
-  <p class="note">Binary file, {{f.size}} bytes.</p>
+  <p class="note binary">Binary file, {{v.file.size}} bytes.</p>
   % end
 </section>
 % end
+<details class="keys" id="keys">
+  <summary>Keyboard shortcuts</summary>
+  <dl>
+    <dt><kbd>r</kbd></dt><dd>raw text</dd>
+    <dt><kbd>c</kbd></dt><dd>copy the first file (or the one with selected lines)</dd>
+    <dt><kbd>n</kbd></dt><dd>new paste</dd>
+    <dt><kbd>?</kbd></dt><dd>show or hide this list</dd>
+  </dl>
+  <p class="note">Click a line number to link to it; shift-click another to link to the range.</p>
+</details>

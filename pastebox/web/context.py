@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 import bottle
 
 from pastebox import accounts
+from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.limits import GuessThrottle, TokenBucket
 from pastebox.model import Actor
-from pastebox.render import Renderer
+from pastebox.render import Highlighted, Renderer
 from pastebox.store import Store
 
+# The manage token of a paste made in this browser, scoped to the paste's own path (web/site.py).
+TOKEN_COOKIE = "pastebox_token"
 _HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -26,6 +29,7 @@ class Services:
     limiter: TokenBucket
     renderer: Renderer
     started_at: float
+    render_cache: LruCache[Highlighted]
     # Write requests run one at a time. The store serialises writes anyway; doing it for the
     # whole request keeps a second writer from waking on every GIL release of the first (each
     # SQLite call releases it): bench/FINDINGS.md measured 1,397 creates/s with the gate and
@@ -55,7 +59,8 @@ class Services:
         return f"{scheme}://{host}"
 
     def actor(self, request: bottle.BaseRequest) -> Actor:
-        """Who is asking: API key (X-Api-Key or Authorization: Bearer), manage token, address."""
+        """Who is asking: API key (X-Api-Key or Authorization: Bearer), manage token (header, or
+        the cookie of the browser that made the paste), address."""
         key = request.environ.get("HTTP_X_API_KEY")
         authorization = request.environ.get("HTTP_AUTHORIZATION", "")
         if key is None and authorization[:7].lower() == "bearer ":
@@ -63,6 +68,9 @@ class Services:
         user = accounts.user_for_key(self.store, key) if key else None
         return Actor(
             user_id=user.id if user else None,
-            manage_token=request.environ.get("HTTP_X_MANAGE_TOKEN") or None,
+            manage_token=(
+                request.environ.get("HTTP_X_MANAGE_TOKEN") or request.get_cookie(TOKEN_COOKIE)
+            )
+            or None,
             client=self.client(request),
         )

@@ -3,20 +3,25 @@
 Browsers asking for the same paths get the HTML pages; everyone else gets plain text.
 """
 
+import io
+import time
+import zipfile
 from urllib.parse import quote
 
 import bottle
 
-from pastebox import pastes
-from pastebox.errors import Invalid, NotFound, PasteboxError
+from pastebox import ids, pastes
+from pastebox.errors import Invalid, NotFound
 from pastebox.limits import read_body
 from pastebox.model import NewFile, NewPaste, Paste, PasteFile
-from pastebox.web import pages
+from pastebox.web import pages, site
 from pastebox.web.api import paste_json
 from pastebox.web.context import Services
 from pastebox.web.convert import json_response, ttl_text
+from pastebox.web.forms import PasteForm
+from pastebox.web.pages import negotiated_error, wants_html
 from pastebox.web.payload import Part, media_type, parse_multipart
-from pastebox.web.plugins import json_error, surface
+from pastebox.web.plugins import surface
 
 OPTION_FIELDS = ("ttl", "burn", "lang", "title", "exposure", "name")
 TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
@@ -47,20 +52,8 @@ pastebox: paste from your shell, read it back anywhere.
 """
 
 
-def wants_html(request: bottle.BaseRequest) -> bool:
-    """Browsers say text/html in Accept; curl, wget and scripts do not."""
-    return "text/html" in request.environ.get("HTTP_ACCEPT", "")
-
-
 def wants_json(request: bottle.BaseRequest) -> bool:
     return "application/json" in request.environ.get("HTTP_ACCEPT", "")
-
-
-def negotiated_error(error: PasteboxError) -> tuple[str, str]:
-    """HTML error pages for browsers, the native JSON shape for everyone else."""
-    if wants_html(bottle.request):
-        return pages.error_page(error), "text/html; charset=utf-8"
-    return json_error(error)
 
 
 def _flag(value: str, key: str) -> bool:
@@ -110,6 +103,37 @@ def _raw_file(f: PasteFile, *, download: bool) -> tuple[bytes, dict[str, str]]:
         "Content-Type": TEXT_TYPE if f.is_text else "application/octet-stream",
         "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(f.name)}",
     }
+
+
+def split_extension(value: str) -> tuple[str, str | None]:
+    """'ID.py' -> ('ID', 'py'); an id without an extension -> (id, None)."""
+    stem, dot, extension = value.partition(".")
+    if dot and ids.is_paste_id(stem) and extension:
+        return stem, extension
+    return value, None
+
+
+def zip_response(paste: Paste) -> bottle.HTTPResponse:
+    """Every file of the paste in one zip archive, named after the paste."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for f in paste.files:
+            info = zipfile.ZipInfo(f.name, date_time=_zip_time(paste.updated_at))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, f.content)
+    headers = {
+        "Content-Type": "application/zip",
+        "Content-Disposition": f"attachment; filename={paste.id}.zip",
+    }
+    if paste.burn or paste.exposure == "private":
+        headers["Cache-Control"] = "no-store"
+    return bottle.HTTPResponse(buffer.getvalue(), 200, **headers)
+
+
+def _zip_time(timestamp: float) -> tuple[int, int, int, int, int, int]:
+    year, month, day, hour, minute, second = time.gmtime(timestamp)[:6]
+    return (max(1980, year), month, day, hour, minute, second)
 
 
 def raw_response(
@@ -176,7 +200,7 @@ def make_curl(services: Services) -> bottle.Bottle:
     def index():
         manual = MANUAL.format(base=services.base_url(bottle.request))
         if wants_html(bottle.request):
-            return pages.index_page(services, manual)
+            return site.form_page(services, PasteForm(), manual=manual)
         return bottle.HTTPResponse(manual, 200, Content_Type=TEXT_TYPE)
 
     def read(paste_id: str) -> Paste:
@@ -187,9 +211,16 @@ def make_curl(services: Services) -> bottle.Bottle:
 
     @app.get("/<paste_id>")
     def view(paste_id: str):
+        """The page for browsers, the bytes for everyone else; /ID.py renders as Python."""
+        paste_id, extension = split_extension(paste_id)
         if wants_html(bottle.request):
-            return pages.view_page(services, paste_id)
+            language = pages.view_language(extension) if extension else None
+            return pages.view_page(services, paste_id, language)
         return raw_response(read(paste_id))
+
+    @app.get("/zip/<paste_id>")
+    def archive(paste_id: str):
+        return zip_response(read(split_extension(paste_id)[0]))
 
     @app.post("/<paste_id>", write_gate=False)  # renders; must not hold up other writes
     def reveal(paste_id: str):

@@ -1,42 +1,70 @@
-"""HTML pages: the new-paste form, the highlighted paste view, the burn interstitial, errors.
+"""HTML pages: the layout helpers, the paste view, the burn interstitial, search results, errors
+and the static files.
 
-Called by the curl surface when a browser asks for `/` or `/ID` (same URLs, negotiated by Accept).
+The curl surface calls these when a browser asks for `/` or `/ID` (same URLs as curl, negotiated
+by Accept); the site surface (web/site.py) serves the browser-only URLs.
 """
 
+import functools
+import html
 import os
 import time
-from urllib.parse import quote
+from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 import bottle
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
 
 from pastebox import pastes, render
 from pastebox.config import Config, parse_ttl
-from pastebox.errors import PasteboxError
-from pastebox.model import Paste
+from pastebox.errors import Invalid, PasteboxError
+from pastebox.model import Paste, PasteFile, SearchHit
+from pastebox.render import Highlighted
 from pastebox.web.context import Services
-from pastebox.web.plugins import new_bottle
+from pastebox.web.plugins import json_error, new_bottle
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 HTML_TYPE = "text/html; charset=utf-8"
-TTL_CHOICES = (
-    ("10m", "10 minutes"), ("1h", "1 hour"), ("1d", "1 day"), ("1w", "1 week"),
-    ("1m", "1 month"), ("1y", "1 year"), ("never", "never"),
-)  # fmt: skip
+SEARCH_PAGE_SIZE = 20
+# A render that overran its time limit is kept this long: long enough that a pathological paste
+# costs one timed-out render per visitor burst, short enough to retry once the machine is idle.
+TIMED_OUT_RENDER_SECONDS = 300.0
 ERROR_HEADINGS = {
     400: "That request could not be understood",
+    401: "Who are you?",
     403: "Not allowed",
     404: "No such paste",
     405: "Not allowed here",
     410: "This paste is gone",
     413: "Too large",
+    415: "Not a kind of upload pastebox takes",
     429: "Slow down",
     503: "Busy, try again",
 }
+ERROR_HINTS = {
+    404: "The link may be mistyped, or the paste was never here.",
+    410: "Burn-after-read pastes can be read once; others expire or are deleted by their owner.",
+    413: "Split it into several pastes, or ask the administrator for a larger max_paste_bytes.",
+    429: "Too many requests from your address in a short time. Wait a little and try again.",
+}
+# Offered in the form's language list; any pygments name still works in the API, curl's lang=
+# and /ID.ext.
+COMMON_LANGUAGES = (
+    "bash", "c", "clojure", "cpp", "csharp", "css", "dart", "diff", "docker", "elixir",
+    "erlang", "fsharp", "go", "graphql", "haskell", "html", "ini", "java", "javascript", "json",
+    "jsx", "kotlin", "latex", "lua", "make", "markdown", "nginx", "nim", "nix", "ocaml", "perl",
+    "php", "powershell", "python", "pycon", "r", "ruby", "rust", "scala", "scss", "sql",
+    "swift", "toml", "typescript", "vim", "xml", "yaml", "zig",
+)  # fmt: skip
 
 
 def page(name: str, **context) -> str:
     return bottle.template(name, template_lookup=[TEMPLATES], **context)
+
+
+# -- words for numbers -----------------------------------------------------------------------
 
 
 def human_size(size: int) -> str:
@@ -58,9 +86,27 @@ def human_delta(seconds: float) -> str:
     return "moments"
 
 
+def human_ago(then: float, now: float) -> str:
+    return "just now" if now - then < 60 else f"{human_delta(now - then)} ago"
+
+
+def utc_text(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
+
+
+def iso_text(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(timestamp))
+
+
+# -- choices the forms offer -----------------------------------------------------------------
+
+
 def ttl_choices(cfg: Config) -> tuple[list[tuple[str, str]], str]:
     """The expiry presets the server allows, and the one matching its default TTL."""
-    choices = [(v, label) for v, label in TTL_CHOICES if parse_ttl(v) <= cfg.max_ttl]
+    presets = cfg.expiry_presets.split(",")
+    choices = [(v, human_delta(parse_ttl(v))) for v in presets if parse_ttl(v) <= cfg.max_ttl]
+    if cfg.allow_never_expire:
+        choices.append(("never", "never"))
     for value, _ in choices:
         if parse_ttl(value) == cfg.default_ttl:
             return choices, value
@@ -68,40 +114,122 @@ def ttl_choices(cfg: Config) -> tuple[list[tuple[str, str]], str]:
     return choices, str(cfg.default_ttl)
 
 
-def index_page(services: Services, manual: str) -> str:
-    choices, default = ttl_choices(services.cfg)
-    return page("index.tpl", ttl_choices=choices, ttl_default=default, manual=manual)
+@functools.cache
+def _common_languages() -> tuple[tuple[str, str], ...]:
+    found = {}
+    for alias in COMMON_LANGUAGES:
+        try:
+            lexer = get_lexer_by_name(alias)
+        except ClassNotFound:
+            continue
+        found[lexer.aliases[0]] = lexer.name
+    return tuple(sorted(found.items(), key=lambda item: item[1].lower()))
 
 
-def render_paste(services: Services, paste: Paste) -> str:
+def language_choices(current: str = "") -> list[tuple[str, str]]:
+    """(value, label) for the form's language select: auto, plain text, the common ones, and
+    `current` when it is none of them."""
+    choices = [("", "Auto-detect"), (render.PLAIN, "Plain text"), *_common_languages()]
+    if current and current not in {value for value, _ in choices}:
+        choices.insert(2, (current, language_label(current)))
+    return choices
+
+
+@functools.lru_cache(maxsize=512)
+def language_label(language: str | None) -> str:
+    """'python' -> 'Python'; the alias itself when pygments has no such lexer."""
+    if not language or language == render.PLAIN:
+        return "Plain text"
+    try:
+        return get_lexer_by_name(language).name
+    except ClassNotFound:
+        return language
+
+
+# -- the paste view --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FileView:
+    """One file as the view page shows it."""
+
+    file: PasteFile
+    number: int  # 1-based, for the section id file-N
+    anchor: str  # line-id prefix: L, f2-L, …
+    rendered: Highlighted | None  # None for a binary file
+    ends_with_newline: bool
+
+
+def highlight_file(
+    services: Services, paste: Paste, f: PasteFile, language: str | None, *, cache: bool
+) -> Highlighted:
+    """The file's highlighted lines, from the render cache when `cache` allows it."""
+    anchor = render.file_anchor(f.position)
+    if not cache:
+        return services.renderer.highlight(f.text, language, anchor)
+    # created_at tells a paste from a later one that drew the same id after its tombstone went.
+    key = (paste.id, paste.created_at, paste.revision, f.position, language)
+    hit = services.render_cache.get(key)
+    if hit is not None:
+        return hit
+    result = services.renderer.highlight(f.text, language, anchor)
+    if result.fallback == render.FALLBACK_TIMEOUT:
+        services.render_cache.put(key, result, lifetime=TIMED_OUT_RENDER_SECONDS)
+    elif not result.fallback:  # a busy pool says nothing about the paste: try again next time
+        services.render_cache.put(key, result)
+    return result
+
+
+def view_language(extension: str) -> str:
+    """The language `/ID.ext` asks for; an extension pygments does not know means plain text."""
+    return render.normalize_language(extension) or render.PLAIN
+
+
+def render_paste(
+    services: Services, paste: Paste, *, language: str | None = None, revealed: bool = False
+) -> str:
+    """The view page. `language` overrides every file's (from /ID.ext); `revealed` is the one
+    showing of a burn paste, which has nothing left to link to."""
     now = services.now()
+    # Burned content is shown once and never kept; sealed (E2EE) content is opaque text.
+    cacheable = not (paste.burn or paste.is_e2ee)
     files = []
     for f in paste.files:
         if not f.is_text:
-            files.append((f, None))
+            rendered = None
         elif paste.is_e2ee:
-            files.append((f, render.highlight_plain(f.text)))
+            rendered = render.highlight_plain(f.text, render.file_anchor(f.position))
         else:
-            files.append((f, services.renderer.highlight(f.text, f.language)))
-    expires = (
-        "never expires"
-        if paste.expires_at is None
-        else f"expires in {human_delta(paste.expires_at - now)}"
-    )
-    if paste.burn:
-        expires = "deleted now that you have read it"
+            chosen = language or f.language
+            rendered = highlight_file(services, paste, f, chosen, cache=cacheable)
+        ends = f.content.endswith((b"\n", b"\r"))
+        files.append(FileView(f, f.position + 1, render.file_anchor(f.position), rendered, ends))
+    if revealed:
+        expires = "deleted from the server now that you have read it"
+    elif paste.expires_at is None:
+        expires = "never expires"
+    else:
+        expires = f"expires in {human_delta(paste.expires_at - now)}"
+    languages = sorted({language_label(v.rendered.language) for v in files if v.rendered})
     return page(
         "view.tpl",
         paste=paste,
         files=files,
+        languages=languages,
         size=human_size(paste.size),
-        created=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(paste.created_at)),
+        created=human_ago(paste.created_at, now),
+        created_utc=utc_text(paste.created_at),
+        created_iso=iso_text(paste.created_at),
         expires=expires,
+        expires_utc=utc_text(paste.expires_at) if paste.expires_at else "",
+        revealed=revealed,
+        changeable=not (revealed or paste.burn or paste.is_e2ee),
         quote=quote,
+        language_label=language_label,
     )
 
 
-def view_page(services: Services, paste_id: str):
+def view_page(services: Services, paste_id: str, language: str | None = None):
     """The paste, highlighted; a burn paste shows the interstitial instead (GET never burns)."""
     actor = services.actor(bottle.request)
     paste = pastes.peek(services.store, services.throttle, paste_id, actor, services.now())
@@ -111,19 +239,88 @@ def view_page(services: Services, paste_id: str):
         )
     if bottle.request.method != "HEAD":
         services.store.count_view(paste.id)
-    return render_paste(services, paste)
+    return render_paste(services, paste, language=language)
 
 
 def reveal_page(services: Services, paste_id: str):
     """POST from the interstitial: claim the burn paste and show it, never cached."""
     actor = services.actor(bottle.request)
     paste = pastes.read(services.store, services.throttle, paste_id, actor, services.now())
-    return bottle.HTTPResponse(render_paste(services, paste), 200, Cache_Control="no-store")
+    body = render_paste(services, paste, revealed=True)
+    return bottle.HTTPResponse(body, 200, Cache_Control="no-store")
+
+
+# -- search ----------------------------------------------------------------------------------
+
+
+def snippet_html(snippet: str) -> str:
+    """Escape a search snippet, then turn FTS5's match markers (STX/ETX) into <mark>."""
+    escaped = html.escape(snippet.replace("\r", ""), quote=False)
+    if escaped.count("\x02") != escaped.count("\x03"):
+        return escaped.replace("\x02", "").replace("\x03", "")
+    return escaped.replace("\x02", "<mark>").replace("\x03", "</mark>")
+
+
+def search_page(services: Services, query: str, page_number: int) -> bottle.HTTPResponse:
+    """Results for `query`, SEARCH_PAGE_SIZE a page; the syntax help when there is no query."""
+    hits: list[SearchHit] = []
+    error = ""
+    status = 200
+    more = False
+    if query.strip():
+        actor = services.actor(bottle.request)
+        offset = (page_number - 1) * SEARCH_PAGE_SIZE
+        try:
+            hits = pastes.search(
+                services.store, query, actor, services.now(), SEARCH_PAGE_SIZE + 1, offset
+            )
+        except Invalid as exc:
+            error, status = exc.message, exc.status
+        more = len(hits) > SEARCH_PAGE_SIZE
+        hits = hits[:SEARCH_PAGE_SIZE]
+
+    def page_link(number: int) -> str:
+        return "/search?" + urlencode({"q": query, "page": number} if number > 1 else {"q": query})
+
+    body = page(
+        "search.tpl",
+        query=query,
+        hits=hits,
+        error=error,
+        page_number=page_number,
+        previous_link=page_link(page_number - 1) if page_number > 1 and not error else "",
+        next_link=page_link(page_number + 1) if more else "",
+        snippet_html=snippet_html,
+        ago=lambda t: human_ago(t, services.now()),
+        language_label=language_label,
+    )
+    return bottle.HTTPResponse(body, status, Content_Type=HTML_TYPE)
+
+
+# -- errors and static files -----------------------------------------------------------------
+
+
+def wants_html(request: bottle.BaseRequest) -> bool:
+    """Browsers say text/html in Accept; curl, wget and scripts do not."""
+    return "text/html" in request.environ.get("HTTP_ACCEPT", "")
+
+
+def negotiated_error(error: PasteboxError) -> tuple[str, str]:
+    """HTML error pages for browsers, the native JSON shape for everyone else."""
+    if wants_html(bottle.request):
+        return error_page(error), HTML_TYPE
+    return json_error(error)
 
 
 def error_page(error: PasteboxError) -> str:
     heading = ERROR_HEADINGS.get(error.status, "Something went wrong")
-    return page("error.tpl", heading=heading, message=error.message)
+    return page(
+        "error.tpl",
+        heading=heading,
+        message=error.message,
+        hint=ERROR_HINTS.get(error.status, ""),
+        status=error.status,
+    )
 
 
 def make_static(services: Services) -> bottle.Bottle:

@@ -1,0 +1,326 @@
+// pastebox: small enhancements over pages that work without JavaScript.
+// View page: line links and ranges, copy buttons, keyboard shortcuts.
+// Form page: Tab indents, Ctrl/Cmd+Enter submits, files added and removed in place, dropped
+// text files fill a file, oversize pastes are stopped before the upload.
+(function () {
+  "use strict";
+
+  var LINE_HASH = /^#((?:f\d{1,3}-)?L)(\d{1,7})(?:-L(\d{1,7}))?$/;
+
+  function isTyping(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  // -- view: line links ------------------------------------------------------------------
+
+  function clearHighlight() {
+    var lit = document.querySelectorAll(".line.hl");
+    for (var i = 0; i < lit.length; i++) lit[i].classList.remove("hl");
+  }
+
+  function highlightHash(hash, scroll) {
+    var match = LINE_HASH.exec(hash || "");
+    clearHighlight();
+    if (!match) return;
+    var prefix = match[1], first = +match[2], last = match[3] ? +match[3] : first;
+    if (last < first) { var swap = first; first = last; last = swap; }
+    var firstLine = null;
+    for (var n = first; n <= last && n - first < 100000; n++) {
+      var line = document.getElementById(prefix + n);
+      if (!line) break;
+      line.classList.add("hl");
+      firstLine = firstLine || line;
+    }
+    if (firstLine && scroll) firstLine.scrollIntoView({ block: "center" });
+  }
+
+  var rangeStart = null; // {prefix, number} of the last plain click, for shift-click ranges
+
+  function onLineNumberClick(event) {
+    var link = event.target.closest("a.ln");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.altKey) return;
+    var line = link.parentNode;
+    var match = LINE_HASH.exec("#" + line.id);
+    if (!match) return;
+    event.preventDefault();
+    var prefix = match[1], number = +match[2], hash;
+    if (event.shiftKey && rangeStart && rangeStart.prefix === prefix && rangeStart.number !== number) {
+      var low = Math.min(rangeStart.number, number), high = Math.max(rangeStart.number, number);
+      hash = "#" + prefix + low + "-L" + high;
+    } else {
+      rangeStart = { prefix: prefix, number: number };
+      hash = "#" + prefix + number;
+    }
+    history.replaceState(null, "", hash);
+    highlightHash(hash, false);
+    if (window.getSelection) window.getSelection().removeAllRanges();
+  }
+
+  // -- view: copy --------------------------------------------------------------------------
+
+  function fileText(section) {
+    var lines = section.querySelectorAll(".lc");
+    var parts = [];
+    for (var i = 0; i < lines.length; i++) parts.push(lines[i].textContent);
+    var text = parts.join("\n");
+    if (section.querySelector(".code-wrap[data-newline]")) text += "\n";
+    return text;
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    // Plain-HTTP LAN origins have no async clipboard: copy through a selected textarea.
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.top = "-1000px";
+      document.body.appendChild(area);
+      area.select();
+      var done = false;
+      try { done = document.execCommand("copy"); } catch (e) { done = false; }
+      document.body.removeChild(area);
+      if (done) resolve(); else reject(new Error("copy refused"));
+    });
+  }
+
+  function onCopyClick(button) {
+    var section = document.getElementById(button.getAttribute("data-copy"));
+    if (!section) return;
+    var label = button.textContent;
+    copyText(fileText(section)).then(function () {
+      button.textContent = "Copied";
+    }, function () {
+      button.textContent = "Copy failed";
+    }).then(function () {
+      setTimeout(function () { button.textContent = label; }, 1500);
+    });
+  }
+
+  function copyButtonForShortcut() {
+    var lit = document.querySelector(".line.hl");
+    var section = lit ? lit.closest("section.file") : null;
+    var button = section ? section.querySelector("button.copy") : null;
+    return button || document.querySelector("button.copy");
+  }
+
+  // -- view: keyboard ----------------------------------------------------------------------
+
+  function toggleKeys(open) {
+    var keys = document.getElementById("keys");
+    if (!keys) return;
+    keys.open = open === undefined ? !keys.open : open;
+    if (keys.open) keys.scrollIntoView({ block: "nearest" });
+  }
+
+  function onViewKey(event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (isTyping(event.target)) return;
+    var raw = document.querySelector('a[data-key="r"]');
+    if (event.key === "r" && raw) {
+      location.href = raw.href;
+    } else if (event.key === "c") {
+      var button = copyButtonForShortcut();
+      if (button) onCopyClick(button);
+    } else if (event.key === "n") {
+      location.href = "/new";
+    } else if (event.key === "?") {
+      toggleKeys();
+    } else if (event.key === "Escape") {
+      toggleKeys(false);
+    } else {
+      return;
+    }
+    event.preventDefault();
+  }
+
+  function setUpView() {
+    var buttons = document.querySelectorAll("button.copy");
+    for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("button.copy");
+      if (button) { onCopyClick(button); return; }
+      onLineNumberClick(event);
+    });
+    document.addEventListener("keydown", onViewKey);
+    window.addEventListener("hashchange", function () { highlightHash(location.hash, true); });
+    highlightHash(location.hash, true);
+  }
+
+  // -- form: editing -----------------------------------------------------------------------
+
+  var leaveEditor = false; // after Esc, Tab moves focus as usual
+
+  function insertAtCursor(area, text) {
+    area.focus();
+    // execCommand keeps the browser's undo history; setRangeText is the fallback.
+    if (!document.execCommand || !document.execCommand("insertText", false, text)) {
+      area.setRangeText(text, area.selectionStart, area.selectionEnd, "end");
+    }
+  }
+
+  function dedent(area) {
+    var value = area.value, start = area.selectionStart;
+    var lineStart = value.lastIndexOf("\n", start - 1) + 1;
+    var remove = value.startsWith("\t", lineStart) ? 1 : (/^ {1,4}/.exec(value.slice(lineStart)) || [""])[0].length;
+    if (!remove) return;
+    area.setSelectionRange(lineStart, lineStart + remove);
+    insertAtCursor(area, "");
+    area.setSelectionRange(Math.max(lineStart, start - remove), Math.max(lineStart, start - remove));
+  }
+
+  function onEditorKey(event) {
+    var area = event.target;
+    if (area.tagName !== "TEXTAREA") return;
+    if (event.key === "Escape") { leaveEditor = true; return; }
+    if (event.key !== "Tab" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (leaveEditor) { leaveEditor = false; return; }
+    event.preventDefault();
+    if (event.shiftKey) dedent(area); else insertAtCursor(area, "\t");
+  }
+
+  function onFormKey(event, form) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      var submit = form.querySelector('button[name="submit"]');
+      if (form.requestSubmit) form.requestSubmit(submit); else submit.click();
+    }
+  }
+
+  // -- form: file blocks -------------------------------------------------------------------
+
+  function renumber(form) {
+    var blocks = form.querySelectorAll(".files .file-input");
+    for (var i = 0; i < blocks.length; i++) {
+      var block = blocks[i], number = i + 1;
+      block.querySelector(".file-number").textContent = number;
+      var remove = block.querySelector('button[name="remove_file"]');
+      remove.value = i;
+      remove.setAttribute("aria-label", "Remove file " + number);
+      block.querySelector("textarea").setAttribute("aria-label", "Content of file " + number);
+    }
+    return blocks;
+  }
+
+  function addBlock(form) {
+    var template = document.getElementById("file-template");
+    var block = template.content.firstElementChild.cloneNode(true);
+    form.querySelector(".files").appendChild(block);
+    renumber(form);
+    return block;
+  }
+
+  function showError(form, message) {
+    var box = form.querySelector("#form-error");
+    box.textContent = message;
+    box.hidden = !message;
+    if (message) box.scrollIntoView({ block: "nearest" });
+  }
+
+  function utf8Length(text) {
+    return new TextEncoder().encode(text).length;
+  }
+
+  function onSubmit(event, form) {
+    var max = +form.getAttribute("data-max-bytes");
+    var submitter = event.submitter;
+    if (!max || (submitter && submitter.name && submitter.name !== "submit")) return;
+    var total = 0, areas = form.querySelectorAll(".files textarea"), chosen = form.querySelector('input[type="file"]');
+    // The server stores textarea text with LF line ends, as utf8Length counts it.
+    for (var i = 0; i < areas.length; i++) total += utf8Length(areas[i].value);
+    if (chosen) for (var j = 0; j < chosen.files.length; j++) total += chosen.files[j].size;
+    if (total > max) {
+      event.preventDefault();
+      showError(form, "This paste is " + total + " bytes; the server takes at most " + max + " bytes.");
+    }
+  }
+
+  // -- form: dropped files -----------------------------------------------------------------
+
+  function looksBinary(text) {
+    return text.indexOf("\u0000") !== -1;
+  }
+
+  function fillBlock(block, file, text) {
+    block.querySelector("textarea").value = text;
+    var name = block.querySelector('input[name="name"]');
+    if (!name.value) name.value = file.name;
+  }
+
+  function emptyBlocks(form) {
+    return Array.prototype.filter.call(form.querySelectorAll(".files .file-input"), function (block) {
+      return !block.querySelector("textarea").value && !block.querySelector('input[name="name"]').value;
+    });
+  }
+
+  function onDrop(event, form) {
+    var files = event.dataTransfer && event.dataTransfer.files;
+    document.body.classList.remove("dragging");
+    if (!files || !files.length) return;
+    event.preventDefault();
+    var target = event.target.closest ? event.target.closest(".file-input") : null;
+    var pending = Array.prototype.slice.call(files);
+    showError(form, "");
+    (function next() {
+      var file = pending.shift();
+      if (!file) return;
+      file.text().then(function (text) {
+        if (looksBinary(text)) {
+          showError(form, file.name + " looks binary: choose it with the upload button instead.");
+        } else {
+          var block = target || emptyBlocks(form)[0] || addBlock(form);
+          target = null;
+          fillBlock(block, file, text);
+        }
+        next();
+      });
+    })();
+  }
+
+  function setUpForm(form) {
+    form.addEventListener("keydown", function (event) {
+      onEditorKey(event);
+      onFormKey(event, form);
+    });
+    form.addEventListener("focusout", function (event) {
+      if (event.target.tagName === "TEXTAREA") leaveEditor = false;
+    });
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("button");
+      if (!button) return;
+      if (button.name === "add_file") {
+        event.preventDefault();
+        addBlock(form).querySelector("textarea").focus();
+      } else if (button.name === "remove_file") {
+        event.preventDefault();
+        var blocks = form.querySelectorAll(".files .file-input");
+        if (blocks.length > 1) button.closest(".file-input").remove();
+        else { fillBlock(blocks[0], { name: "" }, ""); blocks[0].querySelector('input[name="name"]').value = ""; }
+        renumber(form);
+      }
+    });
+    form.addEventListener("submit", function (event) { onSubmit(event, form); });
+    document.addEventListener("dragover", function (event) {
+      if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") !== -1) {
+        event.preventDefault();
+        document.body.classList.add("dragging");
+      }
+    });
+    document.addEventListener("dragleave", function (event) {
+      if (!event.relatedTarget) document.body.classList.remove("dragging");
+    });
+    document.addEventListener("drop", function (event) { onDrop(event, form); });
+  }
+
+  function start() {
+    var kind = document.body.getAttribute("data-page");
+    if (kind === "view") setUpView();
+    var form = document.querySelector("form.paste-form");
+    if (form) setUpForm(form);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();

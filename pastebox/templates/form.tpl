@@ -1,0 +1,51 @@
+% rebase('base.tpl', title=heading if mode != 'edit' else 'Edit ' + (paste.title or paste.id), kind='form')
+% if mode == 'edit':
+<h1>Edit <a href="/{{paste.id}}">{{paste.title or paste.id}}</a></h1>
+<p class="note">Saving adds revision {{paste.revision + 1}}; the current one stays in the history.</p>
+% elif mode == 'fork':
+<h1>New paste from <a href="/{{paste.id}}">{{paste.title or paste.id}}</a></h1>
+% else:
+<h1>New paste</h1>
+% end
+<form class="paste-form" method="post" action="{{action}}" enctype="multipart/form-data" data-max-bytes="{{max_bytes}}">
+  <p class="error" role="alert" id="form-error"{{!'' if error else ' hidden'}}>{{error}}</p>
+  <label class="wide">Title <input name="title" value="{{form.title}}" maxlength="255" autocomplete="off"></label>
+  <div class="files">
+  % for i, f in enumerate(form.files):
+  % include('file_input.tpl', file=f, number=i + 1, language_choices=language_choices)
+  % end
+  </div>
+  <div class="row file-actions">
+    <button type="submit" name="add_file" value="1" formnovalidate>Add a file</button>
+    <label class="upload">or upload <input type="file" name="upload" multiple></label>
+  </div>
+  % if mode != 'edit':
+  <div class="row options">
+    <label>Expires <select name="ttl">
+      % for value, label in ttl_choices:
+      <option value="{{value}}"{{!' selected' if value == ttl_value else ''}}>{{label}}</option>
+      % end
+    </select></label>
+    <label>Exposure <select name="exposure">
+      % for value, label in (('unlisted', 'unlisted: by link only'), ('public', 'public: listed and searchable'), ('private', 'private: only you')):
+      <option value="{{value}}"{{!' selected' if value == form.exposure else ''}}>{{label}}</option>
+      % end
+    </select></label>
+    <label class="check"><input type="checkbox" name="burn" value="1"{{!' checked' if form.burn else ''}}> Burn after reading</label>
+  </div>
+  % end
+  % if need_token:
+  <label class="wide">Manage token <input name="token" type="password" autocomplete="off" value="{{form.token}}"></label>
+  % end
+  <div class="row submit">
+    <button type="submit" name="submit" value="1" class="primary">{{'Save' if mode == 'edit' else 'Create paste'}}</button>
+    <span class="hint">Ctrl+Enter submits · Tab indents (Esc, then Tab moves on) · drop text files on the page</span>
+  </div>
+</form>
+<template id="file-template">
+% include('file_input.tpl', file=form.files[0].__class__(), number=0, language_choices=language_choices)
+</template>
+% if manual:
+<h2>From a shell</h2>
+<pre class="manual">{{manual}}</pre>
+% end

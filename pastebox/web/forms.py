@@ -1,0 +1,118 @@
+"""The browser's paste form: its fields parsed from multipart, kept for a re-render when something
+is wrong, and turned into a new paste or an edit."""
+
+from dataclasses import dataclass, field
+
+from pastebox.errors import Invalid
+from pastebox.model import NewFile, NewPaste, Paste
+from pastebox.pastes import Edit
+from pastebox.web.payload import Part
+
+TRUE_WORDS = ("1", "on", "true", "yes")
+FORM_FIELDS = frozenset(
+    {"title", "name", "lang", "content", "ttl", "exposure", "burn", "token", "upload",
+     "add_file", "remove_file", "submit"}
+)  # fmt: skip
+
+
+@dataclass
+class FileInput:
+    name: str = ""
+    language: str = ""
+    content: str = ""
+
+    @property
+    def blank(self) -> bool:
+        return not (self.name.strip() or self.content)
+
+
+@dataclass
+class PasteForm:
+    """Everything the person typed, so a refused form comes back as they left it."""
+
+    title: str = ""
+    files: list[FileInput] = field(default_factory=lambda: [FileInput()])
+    ttl: str = ""
+    exposure: str = "unlisted"
+    burn: bool = False
+    token: str = ""  # a manage token typed on the edit page
+    uploads: list[NewFile] = field(default_factory=list)  # chosen files; not echoed back
+    add_file: bool = False
+    remove_file: int | None = None
+
+
+def _textarea_text(value: str) -> str:
+    # Browsers send a textarea's line ends as CRLF whatever was typed or pasted (HTML spec).
+    return value.replace("\r\n", "\n")
+
+
+def parse_form(parts: list[Part]) -> PasteForm:
+    """The form from its multipart parts; each `name` field starts a file block."""
+    form = PasteForm(files=[])
+    for part in parts:
+        if part.name not in FORM_FIELDS:
+            raise Invalid(f"unknown form field {part.name[:40]!r}", field=part.name[:40])
+        if part.name == "upload":
+            if part.filename and part.data:  # an empty chooser still sends an empty part
+                form.uploads.append(NewFile(name=part.filename, content=part.data))
+            continue
+        value = part.text()
+        if part.name == "name":
+            form.files.append(FileInput(name=value))
+        elif part.name in ("lang", "content"):
+            if not form.files:
+                form.files.append(FileInput())
+            if part.name == "lang":
+                form.files[-1].language = value
+            else:
+                form.files[-1].content = _textarea_text(value)
+        elif part.name == "title":
+            form.title = value
+        elif part.name == "ttl":
+            form.ttl = value
+        elif part.name == "exposure":
+            form.exposure = value
+        elif part.name == "burn":
+            form.burn = value.strip().lower() in TRUE_WORDS
+        elif part.name == "token":
+            form.token = value.strip()
+        elif part.name == "add_file":
+            form.add_file = True
+        elif part.name == "remove_file":
+            if not (value.isascii() and value.isdigit()):
+                raise Invalid("remove_file must be a file number", field="remove_file")
+            form.remove_file = int(value)
+    if not form.files:
+        form.files.append(FileInput())
+    return form
+
+
+def new_files(form: PasteForm) -> tuple[NewFile, ...]:
+    """The typed files (blank blocks skipped) and then the chosen ones."""
+    typed = tuple(
+        NewFile(name=f.name, content=f.content.encode("utf-8"), language=f.language or None)
+        for f in form.files
+        if not f.blank
+    )
+    return typed + tuple(form.uploads)
+
+
+def new_paste(form: PasteForm, ttl: int | None, owner_id: int | None) -> NewPaste:
+    return NewPaste(
+        files=new_files(form),
+        title=form.title,
+        ttl=ttl,
+        burn=form.burn,
+        exposure=form.exposure,
+        owner_id=owner_id,
+    )
+
+
+def edit_of(form: PasteForm) -> Edit:
+    return Edit(title=form.title, files=new_files(form))
+
+
+def form_of_paste(paste: Paste) -> PasteForm:
+    """A form holding the paste's title and text files (for a fork or an edit)."""
+    files = [FileInput(f.name, f.language or "", f.text) for f in paste.files if f.is_text]
+    return PasteForm(title=paste.title, files=files or [FileInput()], exposure=paste.exposure)

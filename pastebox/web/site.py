@@ -1,0 +1,232 @@
+"""Browser-only pages: the new-paste form (and a fork of a paste), edit, delete, and search.
+
+Forms are plain HTML POSTs that work without JavaScript; whatever goes wrong comes back on the
+form with the input kept. The manage token of a paste made here is kept in an HttpOnly cookie
+scoped to that paste's path, so the browser that made it can edit and delete it.
+"""
+
+import bottle
+
+from pastebox import pastes
+from pastebox.config import parse_ttl
+from pastebox.errors import Invalid, PasteboxError, RateLimited
+from pastebox.limits import read_body
+from pastebox.model import Actor, Paste
+from pastebox.web import pages
+from pastebox.web.context import TOKEN_COOKIE, Services
+from pastebox.web.forms import (
+    FileInput,
+    PasteForm,
+    edit_of,
+    form_of_paste,
+    new_paste,
+    parse_form,
+)
+from pastebox.web.payload import media_type, parse_multipart
+from pastebox.web.plugins import surface
+
+NEVER_COOKIE_SECONDS = 400 * 86400  # the longest lifetime browsers keep a cookie
+FORM_TITLES = {"new": "New paste", "fork": "New paste", "edit": "Edit"}
+
+
+def form_page(
+    services: Services,
+    form: PasteForm,
+    *,
+    mode: str = "new",
+    paste: Paste | None = None,
+    error: PasteboxError | None = None,
+    manual: str = "",
+    need_token: bool = False,
+) -> bottle.HTTPResponse:
+    """The paste form (new, fork or edit), with `error` shown above the kept input."""
+    choices, default = pages.ttl_choices(services.cfg)
+    body = pages.page(
+        "form.tpl",
+        form=form,
+        mode=mode,
+        paste=paste,
+        heading=FORM_TITLES[mode],
+        action=f"/{paste.id}/edit" if mode == "edit" and paste else "/new",
+        error=error.message if error else "",
+        error_field=(error.field or "") if error else "",
+        ttl_choices=choices,
+        ttl_value=form.ttl or default,
+        language_choices=pages.language_choices,
+        max_bytes=services.cfg.max_paste_bytes,
+        manual=manual,
+        need_token=need_token,
+    )
+    headers = {"Content-Type": pages.HTML_TYPE}
+    if isinstance(error, RateLimited):
+        headers["Retry-After"] = str(error.retry_after)
+    return bottle.HTTPResponse(body, error.status if error else 200, **headers)
+
+
+def cookie_token(request: bottle.BaseRequest) -> str:
+    return request.get_cookie(TOKEN_COOKIE) or ""
+
+
+def remember_token(
+    response: bottle.BaseResponse, services: Services, paste: Paste, token: str
+) -> None:
+    """Keep the manage token in this browser, sent back only to the paste's own pages."""
+    lifetime = paste.expires_at - services.now() if paste.expires_at else NEVER_COOKIE_SECONDS
+    response.set_cookie(
+        TOKEN_COOKIE, token, path=f"/{paste.id}", max_age=max(1, int(lifetime)), httponly=True,
+        samesite="lax", secure=services.base_url(bottle.request).startswith("https:"),
+    )  # fmt: skip
+
+
+def _read_form(services: Services) -> PasteForm:
+    request = bottle.request
+    body = read_body(request.environ, services.cfg.max_body_bytes)
+    content_type = request.environ.get("CONTENT_TYPE", "")
+    if media_type(content_type) != "multipart/form-data":
+        raise Invalid("the form must be sent as multipart/form-data")
+    return parse_form(parse_multipart(body, content_type))
+
+
+def _apply_block_actions(form: PasteForm) -> bool:
+    """Add or remove a file block (the no-JavaScript buttons); True when one was pressed."""
+    if form.add_file:
+        form.files.append(FileInput())
+        return True
+    if form.remove_file is not None:
+        if 0 <= form.remove_file < len(form.files) and len(form.files) > 1:
+            del form.files[form.remove_file]
+        return True
+    return False
+
+
+def _ttl(form: PasteForm) -> int | None:
+    if not form.ttl:
+        return None
+    try:
+        return parse_ttl(form.ttl)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="ttl") from None
+
+
+def _writing(services: Services):
+    """Rate limit and write gate for a form POST, applied inside the handler so that a refusal
+    can still show the form with its input (the route skips the write_limit plugin)."""
+    services.limiter.take(services.client(bottle.request), services.now())
+    return services.write_gate
+
+
+def make_site(services: Services) -> bottle.Bottle:
+    app = surface(services, pages.negotiated_error)
+    store, throttle = services.store, services.throttle
+
+    def actor_with_token(form_token: str = "") -> Actor:
+        actor = services.actor(bottle.request)
+        token = form_token or cookie_token(bottle.request) or actor.manage_token
+        return Actor(user_id=actor.user_id, manage_token=token or None, client=actor.client)
+
+    @app.get("/new")
+    def new_form():
+        source = bottle.request.query.getunicode("from")
+        if not source:
+            return form_page(services, PasteForm())
+        paste = pastes.peek(store, throttle, source, services.actor(bottle.request), services.now())
+        if paste.burn or paste.is_e2ee:
+            raise Invalid("burn-after-read and encrypted pastes cannot be copied into a new one")
+        return form_page(services, form_of_paste(paste), mode="fork", paste=paste)
+
+    @app.post("/new", skip=["write_limit"])
+    def create():
+        form = PasteForm()
+        try:
+            form = _read_form(services)
+            if _apply_block_actions(form):
+                return form_page(services, form)
+            actor = services.actor(bottle.request)
+            with _writing(services):
+                created = pastes.create(
+                    store, services.cfg, new_paste(form, _ttl(form), actor.user_id), services.now()
+                )
+        except PasteboxError as exc:  # a TooLarge body was not read: nothing to keep then
+            return form_page(services, form, error=exc)
+        paste = created.paste
+        response = bottle.HTTPResponse(status=303, Location=f"/{paste.id}")
+        if created.manage_token:
+            remember_token(response, services, paste, created.manage_token)
+        return response
+
+    def editable(paste_id: str) -> Paste:
+        paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
+        if paste.burn or paste.is_e2ee:
+            raise Invalid("burn-after-read and encrypted pastes are edited through the API")
+        if not all(f.is_text for f in paste.files):
+            raise Invalid("this paste has binary files; edit it through the API")
+        return paste
+
+    @app.get("/<paste_id>/edit")
+    def edit_form(paste_id: str):
+        paste = editable(paste_id)
+        need_token = not cookie_token(bottle.request)
+        return form_page(services, form_of_paste(paste), mode="edit", paste=paste,
+                         need_token=need_token)  # fmt: skip
+
+    @app.post("/<paste_id>/edit", skip=["write_limit"])
+    def edit(paste_id: str):
+        paste = editable(paste_id)
+        need_token = not cookie_token(bottle.request)
+        form = form_of_paste(paste)
+        try:
+            form = _read_form(services)
+            if _apply_block_actions(form):
+                return form_page(services, form, mode="edit", paste=paste, need_token=need_token)
+            if need_token and not form.token:
+                raise Invalid("enter the paste's manage token to change it", field="token")
+            with _writing(services):
+                pastes.edit(
+                    store, services.cfg, throttle, paste_id, actor_with_token(form.token),
+                    edit_of(form), services.now(),
+                )  # fmt: skip
+        except PasteboxError as exc:
+            return form_page(services, form, mode="edit", paste=paste, error=exc,
+                             need_token=need_token)  # fmt: skip
+        return bottle.HTTPResponse(status=303, Location=f"/{paste_id}")
+
+    @app.get("/<paste_id>/delete")
+    def delete_form(paste_id: str):
+        paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
+        body = pages.page(
+            "delete.tpl", paste=paste, error="", need_token=not cookie_token(bottle.request)
+        )
+        return bottle.HTTPResponse(body, 200, Content_Type=pages.HTML_TYPE)
+
+    @app.post("/<paste_id>/delete", skip=["write_limit"])
+    def delete(paste_id: str):
+        paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
+        need_token = not cookie_token(bottle.request)
+        try:
+            form = _read_form(services) if bottle.request.content_length else PasteForm()
+            if need_token and not form.token:
+                raise Invalid("enter the paste's manage token to delete it", field="token")
+            with _writing(services):
+                pastes.delete(store, throttle, paste_id, actor_with_token(form.token),
+                              services.now())  # fmt: skip
+        except PasteboxError as exc:
+            body = pages.page("delete.tpl", paste=paste, error=exc.message, need_token=need_token)
+            return bottle.HTTPResponse(body, exc.status, Content_Type=pages.HTML_TYPE)
+        response = bottle.HTTPResponse(
+            pages.page("deleted.tpl", paste_id=paste_id), 200, Content_Type=pages.HTML_TYPE
+        )
+        response.delete_cookie(TOKEN_COOKIE, path=f"/{paste_id}")
+        return response
+
+    @app.get("/search")
+    def search():
+        query = bottle.request.query
+        text = query.getunicode("q")
+        if text is None and "q" in query:
+            raise Invalid("q is not valid UTF-8", field="q")
+        number = query.get("page", "1")
+        if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 1000:
+            raise Invalid("page must be a number from 1 to 1000", field="page")
+        return pages.search_page(services, text or "", int(number))
+
+    return app
