@@ -239,7 +239,10 @@ def view_page(services: Services, paste_id: str, language: str | None = None):
         )
     if bottle.request.method != "HEAD":
         services.store.count_view(paste.id)
-    return render_paste(services, paste, language=language)
+    body = render_paste(services, paste, language=language)
+    if paste.exposure == "private":  # shared caches and the back-forward cache keep nothing
+        return bottle.HTTPResponse(body, 200, Cache_Control="no-store")
+    return body
 
 
 def reveal_page(services: Services, paste_id: str):

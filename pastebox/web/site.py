@@ -67,15 +67,32 @@ def cookie_token(request: bottle.BaseRequest) -> str:
     return request.get_cookie(TOKEN_COOKIE) or ""
 
 
+def token_paths(paste_id: str) -> tuple[str, ...]:
+    """Where the browser sends a paste's token cookie: its pages, and its raw and zip downloads
+    (a private paste is readable there only with it)."""
+    return (f"/{paste_id}", f"/raw/{paste_id}", f"/zip/{paste_id}")
+
+
+def _token_cookies(paste_id: str, token: str, max_age: int, *, secure: bool) -> list[str]:
+    # Set-Cookie headers written out: bottle keeps one cookie per name, and these are one name
+    # on several paths. A token is URL-safe base64, so it needs no quoting.
+    flags = f"Max-Age={max_age}; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
+    return [f"{TOKEN_COOKIE}={token}; Path={path}; {flags}" for path in token_paths(paste_id)]
+
+
 def remember_token(
     response: bottle.BaseResponse, services: Services, paste: Paste, token: str
 ) -> None:
-    """Keep the manage token in this browser, sent back only to the paste's own pages."""
+    """Keep the manage token in this browser, sent back only to the paste's own URLs."""
     lifetime = paste.expires_at - services.now() if paste.expires_at else NEVER_COOKIE_SECONDS
-    response.set_cookie(
-        TOKEN_COOKIE, token, path=f"/{paste.id}", max_age=max(1, int(lifetime)), httponly=True,
-        samesite="lax", secure=services.base_url(bottle.request).startswith("https:"),
-    )  # fmt: skip
+    secure = services.base_url(bottle.request).startswith("https:")
+    for header in _token_cookies(paste.id, token, max(1, int(lifetime)), secure=secure):
+        response.add_header("Set-Cookie", header)
+
+
+def forget_token(response: bottle.BaseResponse, paste_id: str) -> None:
+    for header in _token_cookies(paste_id, "", 0, secure=False):
+        response.add_header("Set-Cookie", header)
 
 
 def _read_form(services: Services) -> PasteForm:
@@ -215,7 +232,7 @@ def make_site(services: Services) -> bottle.Bottle:
         response = bottle.HTTPResponse(
             pages.page("deleted.tpl", paste_id=paste_id), 200, Content_Type=pages.HTML_TYPE
         )
-        response.delete_cookie(TOKEN_COOKIE, path=f"/{paste_id}")
+        forget_token(response, paste_id)
         return response
 
     @app.get("/search")
