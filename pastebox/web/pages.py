@@ -60,8 +60,15 @@ COMMON_LANGUAGES = (
 )  # fmt: skip
 
 
+@functools.cache
+def _template(name: str) -> bottle.SimpleTemplate:
+    # Compiled once per name. bottle.template() would key its global cache on id() of the
+    # lookup list, which is new on every call: a recompile whenever the id is not reused.
+    return bottle.SimpleTemplate(name=name, lookup=[TEMPLATES])
+
+
 def page(name: str, **context) -> str:
-    return bottle.template(name, template_lookup=[TEMPLATES], **context)
+    return _template(name).render(context)
 
 
 # -- words for numbers -----------------------------------------------------------------------
