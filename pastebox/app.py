@@ -80,7 +80,9 @@ def create_app(
         limiter=TokenBucket(config.rate_limit),
         renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
         started_at=now(),
-        render_cache=LruCache(config.render_cache_mb * 1024 * 1024, lambda h: len(h.html)),
+        render_cache=LruCache(
+            config.render_cache_mb * 1024 * 1024, lambda h: len(h.html), clock=now
+        ),
     )
     app = new_bottle()
     surfaces = (make_static(services), make_api(services), make_site(services), make_curl(services))

@@ -134,9 +134,11 @@ def language_for(filename: str | None, text: str) -> str | None:
 def _wrap_lines(lines: list[str], anchor: str = ANCHOR) -> str:
     if not ANCHOR_RE.fullmatch(anchor):  # ids are markup: only our own shapes get in
         raise ValueError(f"bad line anchor prefix {anchor!r}")
+    # A blank line holds a <br>: the browser copies a selection one line per block, and a block
+    # with nothing selectable in it (the number is not) would otherwise be left out.
     body = "".join(
         f'<span class="line" id="{anchor}{n}"><a class="ln" href="#{anchor}{n}"'
-        f' aria-hidden="true">{n}</a><span class="lc">{line}</span></span>\n'
+        f' aria-hidden="true">{n}</a><span class="lc">{line or "<br>"}</span></span>\n'
         for n, line in enumerate(lines, start=1)
     )
     return f'<pre class="code">{body}</pre>'

@@ -93,6 +93,17 @@ def human_delta(seconds: float) -> str:
     return "moments"
 
 
+def exact_duration(seconds: int) -> str:
+    """'90 minutes', '2 weeks': the largest unit that divides `seconds` evenly, for a choice that
+    must say exactly what it sets (human_delta rounds 90 minutes down to '1 hour')."""
+    for unit, length in (("year", 31536000), ("month", 2592000), ("week", 604800), ("day", 86400),
+                         ("hour", 3600), ("minute", 60), ("second", 1)):  # fmt: skip
+        if seconds >= length and seconds % length == 0:
+            count = seconds // length
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return "never"
+
+
 def human_ago(then: float, now: float) -> str:
     return "just now" if now - then < 60 else f"{human_delta(now - then)} ago"
 
@@ -108,17 +119,29 @@ def iso_text(timestamp: float) -> str:
 # -- choices the forms offer -----------------------------------------------------------------
 
 
-def ttl_choices(cfg: Config) -> tuple[list[tuple[str, str]], str]:
-    """The expiry presets the server allows, and the one matching its default TTL."""
+def ttl_choices(cfg: Config, current: str = "") -> tuple[list[tuple[str, str]], str]:
+    """The expiry presets the server allows, and the one matching its default TTL; `current`
+    (the value a refused form sent) is offered too when it is none of them, so the form comes
+    back as it was sent instead of silently switching to the first choice."""
     presets = cfg.expiry_presets.split(",")
-    choices = [(v, human_delta(parse_ttl(v))) for v in presets if parse_ttl(v) <= cfg.max_ttl]
+    choices = [(v, exact_duration(parse_ttl(v))) for v in presets if parse_ttl(v) <= cfg.max_ttl]
     if cfg.allow_never_expire:
         choices.append(("never", "never"))
-    for value, _ in choices:
-        if parse_ttl(value) == cfg.default_ttl:
-            return choices, value
-    choices.insert(0, (str(cfg.default_ttl), human_delta(cfg.default_ttl)))
-    return choices, str(cfg.default_ttl)
+    default = next((v for v, _ in choices if parse_ttl(v) == cfg.default_ttl), None)
+    if default is None:
+        default = str(cfg.default_ttl)
+        choices.insert(0, (default, exact_duration(cfg.default_ttl)))
+    if current and current not in {value for value, _ in choices}:
+        choices.insert(0, (current, _ttl_label(current)))
+    return choices, default
+
+
+def _ttl_label(value: str) -> str:
+    try:
+        seconds = parse_ttl(value)
+    except ValueError:
+        return value
+    return exact_duration(seconds)
 
 
 @functools.cache

@@ -40,7 +40,7 @@ def form_page(
     need_token: bool = False,
 ) -> bottle.HTTPResponse:
     """The paste form (new, fork or edit), with `error` shown above the kept input."""
-    choices, default = pages.ttl_choices(services.cfg)
+    choices, default = pages.ttl_choices(services.cfg, form.ttl)
     body = pages.page(
         "form.tpl",
         form=form,
