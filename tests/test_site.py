@@ -329,9 +329,11 @@ def test_remove_file_keeps_the_last_block(app):
     assert form.files == [["a.txt", "", "a\n"]]
 
 
-def test_a_remove_file_that_is_no_number_is_refused(app):
+def test_a_remove_file_that_is_no_number_is_refused_with_the_input_kept(app):
     res = post_form(app, "/new", [*block("a.txt", "a\n"), ("remove_file", "x")], status=400)
-    assert "remove_file must be a file number" in FormPage(res.text).error
+    form = FormPage(res.text)
+    assert "remove_file must be a file number" in form.error
+    assert form.files == [["a.txt", "", "a\n"]]
 
 
 # -- the new-paste form: errors keep the input -----------------------------------------------
@@ -439,9 +441,11 @@ def test_a_form_that_is_not_multipart_is_refused_on_the_form(app):
     assert "multipart/form-data" in FormPage(res.text).error
 
 
-def test_an_unknown_form_field_is_refused_on_the_form(app):
-    res = post_form(app, "/new", [*block("a.txt", "x\n"), ("colour", "blue")], status=400)
-    assert "unknown form field 'colour'" in FormPage(res.text).error
+def test_an_unknown_form_field_is_refused_on_the_form_with_the_input_kept(app):
+    fields = [("title", "Kept"), *block("a.txt", "x\n"), ("colour", "blue"), ("ttl", "1w")]
+    form = FormPage(post_form(app, "/new", fields, status=400).text)
+    assert "unknown form field 'colour'" in form.error
+    assert (form.title, form.files, form.ttl) == ("Kept", [["a.txt", "", "x\n"]], "1w")
 
 
 # -- fork: /new?from=ID ----------------------------------------------------------------------

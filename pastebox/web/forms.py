@@ -39,6 +39,7 @@ class PasteForm:
     uploads: list[NewFile] = field(default_factory=list)  # chosen files; not echoed back
     add_file: bool = False
     remove_file: int | None = None
+    refusal: Invalid | None = None  # the first malformed field; the rest is still kept
 
 
 def _textarea_text(value: str) -> str:
@@ -47,44 +48,52 @@ def _textarea_text(value: str) -> str:
 
 
 def parse_form(parts: list[Part]) -> PasteForm:
-    """The form from its multipart parts; each `name` field starts a file block."""
+    """The form from its multipart parts; each `name` field starts a file block. A malformed
+    field is noted in `refusal`, not raised, so the form can come back with everything else."""
     form = PasteForm(files=[])
     for part in parts:
-        if part.name not in FORM_FIELDS:
-            raise Invalid(f"unknown form field {part.name[:40]!r}", field=part.name[:40])
-        if part.name == "upload":
-            if part.filename and part.data:  # an empty chooser still sends an empty part
-                form.uploads.append(NewFile(name=part.filename, content=part.data))
-            continue
-        value = part.text()
-        if part.name == "name":
-            form.files.append(FileInput(name=value))
-        elif part.name in ("lang", "content"):
-            if not form.files:
-                form.files.append(FileInput())
-            if part.name == "lang":
-                form.files[-1].language = value
-            else:
-                form.files[-1].content = _textarea_text(value)
-        elif part.name == "title":
-            form.title = value
-        elif part.name == "ttl":
-            form.ttl = value
-        elif part.name == "exposure":
-            form.exposure = value
-        elif part.name == "burn":
-            form.burn = value.strip().lower() in TRUE_WORDS
-        elif part.name == "token":
-            form.token = value.strip()
-        elif part.name == "add_file":
-            form.add_file = True
-        elif part.name == "remove_file":
-            if not (value.isascii() and value.isdigit()):
-                raise Invalid("remove_file must be a file number", field="remove_file")
-            form.remove_file = int(value)
+        try:
+            _take(form, part)
+        except Invalid as exc:
+            form.refusal = form.refusal or exc
     if not form.files:
         form.files.append(FileInput())
     return form
+
+
+def _take(form: PasteForm, part: Part) -> None:
+    if part.name not in FORM_FIELDS:
+        raise Invalid(f"unknown form field {part.name[:40]!r}", field=part.name[:40])
+    if part.name == "upload":
+        if part.filename and part.data:  # an empty chooser still sends an empty part
+            form.uploads.append(NewFile(name=part.filename, content=part.data))
+        return
+    value = part.text()
+    if part.name == "name":
+        form.files.append(FileInput(name=value))
+    elif part.name in ("lang", "content"):
+        if not form.files:
+            form.files.append(FileInput())
+        if part.name == "lang":
+            form.files[-1].language = value
+        else:
+            form.files[-1].content = _textarea_text(value)
+    elif part.name == "title":
+        form.title = value
+    elif part.name == "ttl":
+        form.ttl = value
+    elif part.name == "exposure":
+        form.exposure = value
+    elif part.name == "burn":
+        form.burn = value.strip().lower() in TRUE_WORDS
+    elif part.name == "token":
+        form.token = value.strip()
+    elif part.name == "add_file":
+        form.add_file = True
+    elif part.name == "remove_file":
+        if not (value.isascii() and value.isdigit()):
+            raise Invalid("remove_file must be a file number", field="remove_file")
+        form.remove_file = int(value)
 
 
 def new_files(form: PasteForm) -> tuple[NewFile, ...]:

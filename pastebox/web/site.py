@@ -104,6 +104,12 @@ def _read_form(services: Services) -> PasteForm:
     return parse_form(parse_multipart(body, content_type))
 
 
+def _refuse_malformed(form: PasteForm) -> None:
+    """Raise the form's first malformed field, once `form` holds the rest to show again."""
+    if form.refusal:
+        raise form.refusal
+
+
 def _apply_block_actions(form: PasteForm) -> bool:
     """Add or remove a file block (the no-JavaScript buttons); True when one was pressed."""
     if form.add_file:
@@ -156,6 +162,7 @@ def make_site(services: Services) -> bottle.Bottle:
         form = PasteForm()
         try:
             form = _read_form(services)
+            _refuse_malformed(form)
             if _apply_block_actions(form):
                 return form_page(services, form)
             actor = services.actor(bottle.request)
@@ -193,6 +200,7 @@ def make_site(services: Services) -> bottle.Bottle:
         form = form_of_paste(paste)
         try:
             form = _read_form(services)
+            _refuse_malformed(form)
             if _apply_block_actions(form):
                 return form_page(services, form, mode="edit", paste=paste, need_token=need_token)
             if need_token and not form.token:
@@ -221,6 +229,7 @@ def make_site(services: Services) -> bottle.Bottle:
         need_token = not cookie_token(bottle.request)
         try:
             form = _read_form(services) if bottle.request.content_length else PasteForm()
+            _refuse_malformed(form)
             if need_token and not form.token:
                 raise Invalid("enter the paste's manage token to delete it", field="token")
             with _writing(services):
