@@ -1,17 +1,22 @@
 """pastebox with one of its throughput measures undone: the "before" columns of FINDINGS.md.
 
-    python bench/variant.py [--no-write-gate] [pastebox serve flags...]
+    python bench/variant.py [--no-write-gate] [--template-per-call] [pastebox serve flags...]
 
 --no-write-gate      write requests run concurrently (the store still serialises the SQL)
+--template-per-call  pages render through bottle.template() with a new lookup list on every
+                     call, as before commit d6146c9: its cache is keyed on id() of that list
 """
 
 import argparse
 import contextlib
 import sys
 
+import bottle
+
 from pastebox import serving
 from pastebox.app import services_of
 from pastebox.cli import main
+from pastebox.web import pages
 
 
 def patched_create_app(original, no_write_gate: bool):
@@ -24,9 +29,16 @@ def patched_create_app(original, no_write_gate: bool):
     return create_app
 
 
+def page_per_call(name: str, **context) -> str:
+    return bottle.template(name, template_lookup=[pages.TEMPLATES], **context)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-write-gate", action="store_true")
+    parser.add_argument("--template-per-call", action="store_true")
     ours, rest = parser.parse_known_args()
     serving.create_app = patched_create_app(serving.create_app, ours.no_write_gate)
+    if ours.template_per_call:
+        pages.page = page_per_call  # pages and site look it up at call time
     sys.exit(main(rest))
