@@ -55,6 +55,11 @@ class Highlighted:
     # about the input, a busy pool only about this moment (so callers cache them differently).
     fallback: str = field(default="", compare=False)
 
+    @functools.cached_property
+    def html_bytes(self) -> bytes:
+        """The markup as UTF-8, encoded once however often a cached render is served."""
+        return self.html.encode("utf-8")
+
 
 def file_anchor(position: int) -> str:
     """The line-id prefix of the file at `position` on a page: L, f2-L, f3-L, …"""

@@ -50,7 +50,7 @@
     </span>
   </header>
   % if v.rendered:
-  <div class="code-wrap"{{!' data-newline="1"' if v.ends_with_newline else ''}}>{{!v.rendered.html}}</div>
+  <div class="code-wrap"{{!' data-newline="1"' if v.ends_with_newline else ''}}>{{!code_mark}}</div>
   % else:
   <p class="note binary">Binary file, {{v.file.size}} bytes.</p>
   % end

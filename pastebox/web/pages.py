@@ -28,6 +28,9 @@ TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 HTML_TYPE = "text/html; charset=utf-8"
 SEARCH_PAGE_SIZE = 20
+# Where view.tpl puts a file's highlighted lines. Escaped template text cannot contain it (its
+# "<" would be "&lt;"), so splitting the rendered page on it finds only these places.
+CODE_MARK = "<!--pastebox:code-->"
 # A render that overran its time limit is kept this long: long enough that a pathological paste
 # costs one timed-out render per visitor burst, short enough to retry once the machine is idle.
 TIMED_OUT_RENDER_SECONDS = 300.0
@@ -217,7 +220,7 @@ def view_language(extension: str) -> str:
 
 def render_paste(
     services: Services, paste: Paste, *, language: str | None = None, revealed: bool = False
-) -> str:
+) -> bytes:
     """The view page. `language` overrides every file's (from /ID.ext); `revealed` is the one
     showing of a burn paste, which has nothing left to link to."""
     now = services.now()
@@ -241,7 +244,7 @@ def render_paste(
     else:
         expires = f"expires in {human_delta(paste.expires_at - now)}"
     languages = sorted({language_label(v.rendered.language) for v in files if v.rendered})
-    return page(
+    text = page(
         "view.tpl",
         paste=paste,
         files=files,
@@ -256,7 +259,22 @@ def render_paste(
         changeable=not (revealed or paste.burn or paste.is_e2ee),
         quote=quote,
         language_label=language_label,
+        code_mark=CODE_MARK,
     )
+    return _with_code(text, [v.rendered for v in files if v.rendered])
+
+
+def _with_code(text: str, renders: list[Highlighted]) -> bytes:
+    """The page as UTF-8 with each CODE_MARK replaced by a render's markup, which is already
+    encoded (most of a page's bytes; one non-ASCII character would otherwise make encoding the
+    whole page per request the slow path)."""
+    pieces = text.split(CODE_MARK)
+    if len(pieces) != len(renders) + 1:  # pragma: no cover - the template places one per render
+        raise RuntimeError("view.tpl must place CODE_MARK once per rendered file")
+    out = [pieces[0].encode("utf-8")]
+    for rendered, piece in zip(renders, pieces[1:], strict=True):
+        out += (rendered.html_bytes, piece.encode("utf-8"))
+    return b"".join(out)
 
 
 def view_page(services: Services, paste_id: str, language: str | None = None):
