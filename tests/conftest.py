@@ -86,9 +86,11 @@ def renderer() -> Iterator[Renderer]:
 
 @pytest.fixture
 def make_app(store: Store, clock: FakeClock, renderer: Renderer, make_config):
-    """An in-process app over the test store; keyword overrides change the config."""
+    """An in-process app over the test store; keyword overrides change the config (and
+    `renderer=` the renderer)."""
+    shared = renderer
 
-    def make(**overrides) -> webtest.TestApp:
+    def make(*, renderer: Renderer = shared, **overrides) -> webtest.TestApp:
         config = make_config(**overrides)
         return webtest.TestApp(create_app(config, store, now=clock, renderer=renderer))
 

@@ -2,6 +2,7 @@
 page, /zip/ID and /ID.ext, the render cache behind the view, and their escaping and headers."""
 
 import dataclasses
+import functools
 import io
 import re
 import zipfile
@@ -23,7 +24,7 @@ from test_pages import (
 )
 
 from pastebox import render
-from pastebox.app import create_app, services_of
+from pastebox.app import services_of
 from pastebox.web.context import TOKEN_COOKIE
 from pastebox.web.pages import SEARCH_PAGE_SIZE, TIMED_OUT_RENDER_SECONDS
 
@@ -917,12 +918,8 @@ def counted(renderer) -> CountingRenderer:
 
 
 @pytest.fixture
-def make_counted_app(store, clock, make_config, counted):
-    def make(**overrides) -> webtest.TestApp:
-        config = make_config(**overrides)
-        return webtest.TestApp(create_app(config, store, now=clock, renderer=counted))
-
-    return make
+def make_counted_app(make_app, counted):
+    return functools.partial(make_app, renderer=counted)
 
 
 @pytest.fixture
