@@ -2,7 +2,9 @@
 <div class="error-page">
 <p class="status">{{status}}</p>
 <h1>{{heading}}</h1>
+% if message:
 <p>{{message}}</p>
+% end
 % if hint:
 <p class="note">{{hint}}</p>
 % end

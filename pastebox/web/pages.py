@@ -368,7 +368,7 @@ def error_page(error: PasteboxError) -> str:
     return page(
         "error.tpl",
         heading=heading,
-        message=error.message,
+        message="" if error.message.lower() == heading.lower() else error.message,
         hint=ERROR_HINTS.get(error.status, ""),
         status=error.status,
     )
