@@ -9,7 +9,7 @@ from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, TooLarge
 from pastebox.limits import GuessThrottle, TokenBucket
-from pastebox.render import Renderer
+from pastebox.render import Renderer, cached_size
 from pastebox.store import Store
 from pastebox.web.api import make_api
 from pastebox.web.context import Services
@@ -80,9 +80,7 @@ def create_app(
         limiter=TokenBucket(config.rate_limit),
         renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
         started_at=now(),
-        render_cache=LruCache(
-            config.render_cache_mb * 1024 * 1024, lambda h: len(h.html), clock=now
-        ),
+        render_cache=LruCache(config.render_cache_mb * 1024 * 1024, cached_size, clock=now),
     )
     app = new_bottle()
     surfaces = (make_static(services), make_api(services), make_site(services), make_curl(services))

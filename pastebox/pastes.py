@@ -219,15 +219,18 @@ def peek(store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now
     paste = store.get_paste(paste_id, now)
     if paste is None:
         raise _missing(store, paste_id, now)
-    if not can_read(paste, actor, _holds_token(store, throttle, paste_id, actor, now)):
+    # The token is checked only where it decides anything (a private paste): a maker's browser
+    # sends its cookie on every visit, and wrong guesses by others must not lock it out.
+    if not can_read(paste, actor) and not holds_token(store, throttle, paste_id, actor, now):
         raise NotFound("no such paste")
     return paste
 
 
-def _holds_token(
+def holds_token(
     store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
 ) -> bool:
-    """Whether the actor sent this paste's manage token; wrong guesses count against the paste."""
+    """Whether the actor sent this paste's manage token; wrong guesses count against the paste
+    (and once there are too many, RateLimited)."""
     if not actor.manage_token:
         return False
     throttle.check("paste:" + paste_id, now)

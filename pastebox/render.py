@@ -42,7 +42,7 @@ INTERPRETERS = {"sh": "bash", "zsh": "bash", "ksh": "bash", "dash": "bash", "nod
 
 
 ANCHOR = "L"  # line ids of a page's first file: #L5; the others are prefixed: #f2-L5
-ANCHOR_RE = re.compile(r"(?:f[0-9]{1,3}-)?L")
+ANCHOR_RE = re.compile(r"(?:f[0-9]+-)?L")
 FALLBACK_TIMEOUT, FALLBACK_BUSY = "timeout", "busy"
 
 
@@ -59,6 +59,11 @@ class Highlighted:
     def html_bytes(self) -> bytes:
         """The markup as UTF-8, encoded once however often a cached render is served."""
         return self.html.encode("utf-8")
+
+
+def cached_size(rendered: Highlighted) -> int:
+    """Memory a kept render holds: its markup as str and as UTF-8."""
+    return sys.getsizeof(rendered.html) + len(rendered.html_bytes)
 
 
 def file_anchor(position: int) -> str:

@@ -7,6 +7,7 @@ connection per thread (`read()`). Nothing here knows about HTTP; callers pass `n
 import contextlib
 import dataclasses
 import logging
+import secrets
 import sqlite3
 import threading
 from collections import Counter
@@ -451,15 +452,18 @@ class Store:
 
         Public pastes for everyone; the viewer's own unlisted and private ones too.
         """
+        # Matches come back between STX and ETX. The markers asked of FTS5 are random, so that
+        # an STX or ETX in someone's text cannot pose as a match; those are dropped.
+        mark = secrets.token_hex(8)
         params = {"match": match, "lang": language, "now": now, "viewer": viewer_id,
-                  "limit": limit, "offset": offset}  # fmt: skip
+                  "limit": limit, "offset": offset, "open": f"[{mark}[", "close": f"]{mark}]"}  # fmt: skip
         visible = f"{LIVE} AND p.indexed AND (p.exposure = 'public' OR p.owner_id = :viewer)" + (
             " AND f.language = :lang" if language else ""
         )
         if match is not None:
             sql = (
                 "SELECT p.id, p.title, f.name, f.language,"
-                " snippet(file_search, 2, char(2), char(3), '…', 16), p.created_at, p.exposure"
+                " snippet(file_search, 2, :open, :close, '…', 16), p.created_at, p.exposure"
                 " FROM file_search JOIN files f ON f.id = file_search.rowid"
                 " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
                 f" WHERE file_search MATCH :match AND {visible}"
@@ -473,7 +477,12 @@ class Store:
                 f" WHERE {visible} ORDER BY p.created_at DESC, f.position"
                 " LIMIT :limit OFFSET :offset"
             )
-        return [SearchHit(*row) for row in self._reader().execute(sql, params).fetchall()]
+        hits = []
+        for row in self._reader().execute(sql, params).fetchall():
+            snippet = row[4].replace("\x02", "").replace("\x03", "")
+            snippet = snippet.replace(params["open"], "\x02").replace(params["close"], "\x03")
+            hits.append(SearchHit(*row[:4], snippet, *row[5:]))
+        return hits
 
     # -- janitor -----------------------------------------------------------------------------
 

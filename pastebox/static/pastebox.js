@@ -5,7 +5,8 @@
 (function () {
   "use strict";
 
-  var LINE_HASH = /^#((?:f\d{1,3}-)?L)(\d{1,7})(?:-L(\d{1,7}))?$/;
+  var LINE_HASH = /^#((?:f\d+-)?L)(\d{1,7})(?:-L(\d{1,7}))?$/;
+  document.documentElement.classList.add("js");
 
   function isTyping(target) {
     var tag = target && target.tagName;
@@ -33,9 +34,10 @@
       firstLine = firstLine || line;
     }
     if (firstLine && scroll) firstLine.scrollIntoView({ block: "center" });
+    if (firstLine) rangeStart = { prefix: prefix, number: first };
   }
 
-  var rangeStart = null; // {prefix, number} of the last plain click, for shift-click ranges
+  var rangeStart = null; // {prefix, number}: the line a shift-click extends from
 
   function onLineNumberClick(event) {
     var link = event.target.closest("a.ln");
@@ -69,7 +71,13 @@
   }
 
   function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () { return copyBySelection(text); });
+    }
+    return copyBySelection(text);
+  }
+
+  function copyBySelection(text) {
     // Plain-HTTP LAN origins have no async clipboard: copy through a selected textarea.
     return new Promise(function (resolve, reject) {
       var area = document.createElement("textarea");
@@ -137,8 +145,6 @@
   }
 
   function setUpView() {
-    var buttons = document.querySelectorAll("button.copy");
-    for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
     document.addEventListener("click", function (event) {
       var button = event.target.closest("button.copy");
       if (button) { onCopyClick(button); return; }
@@ -161,14 +167,23 @@
     }
   }
 
-  function dedent(area) {
-    var value = area.value, start = area.selectionStart;
-    var lineStart = value.lastIndexOf("\n", start - 1) + 1;
-    var remove = value.startsWith("\t", lineStart) ? 1 : (/^ {1,4}/.exec(value.slice(lineStart)) || [""])[0].length;
-    if (!remove) return;
-    area.setSelectionRange(lineStart, lineStart + remove);
-    insertAtCursor(area, "");
-    area.setSelectionRange(Math.max(lineStart, start - remove), Math.max(lineStart, start - remove));
+  function dedentLine(line) {
+    if (line.charAt(0) === "\t") return line.slice(1);
+    return line.replace(/^ {1,4}/, "");
+  }
+
+  // Tab and Shift+Tab on a selection that spans lines indent or dedent every one of them.
+  function shiftLines(area, outdent) {
+    var value = area.value, start = area.selectionStart, end = area.selectionEnd;
+    var blockStart = value.lastIndexOf("\n", start - 1) + 1;
+    var lastChar = end > start && value.charAt(end - 1) === "\n" ? end - 1 : end;
+    var blockEnd = value.indexOf("\n", lastChar);
+    if (blockEnd === -1) blockEnd = value.length;
+    var lines = value.slice(blockStart, blockEnd).split("\n");
+    var changed = lines.map(function (line) { return outdent ? dedentLine(line) : "\t" + line; }).join("\n");
+    area.setSelectionRange(blockStart, blockEnd);
+    insertAtCursor(area, changed);
+    area.setSelectionRange(blockStart, blockStart + changed.length);
   }
 
   function onEditorKey(event) {
@@ -178,7 +193,9 @@
     if (event.key !== "Tab" || event.ctrlKey || event.metaKey || event.altKey) return;
     if (leaveEditor) { leaveEditor = false; return; }
     event.preventDefault();
-    if (event.shiftKey) dedent(area); else insertAtCursor(area, "\t");
+    var multiline = area.value.slice(area.selectionStart, area.selectionEnd).indexOf("\n") !== -1;
+    if (event.shiftKey || multiline) shiftLines(area, event.shiftKey);
+    else insertAtCursor(area, "\t");
   }
 
   function onFormKey(event, form) {
@@ -259,13 +276,20 @@
     var files = event.dataTransfer && event.dataTransfer.files;
     document.body.classList.remove("dragging");
     if (!files || !files.length) return;
+    if (event.target.matches && event.target.matches('input[type="file"]')) return; // its own job
     event.preventDefault();
+    var max = +form.getAttribute("data-max-bytes");
     var target = event.target.closest ? event.target.closest(".file-input") : null;
     var pending = Array.prototype.slice.call(files);
     showError(form, "");
     (function next() {
       var file = pending.shift();
       if (!file) return;
+      if (max && file.size > max) {
+        showError(form, file.name + " is " + file.size + " bytes; the server takes at most " + max + " bytes.");
+        next();
+        return;
+      }
       file.text().then(function (text) {
         if (looksBinary(text)) {
           showError(form, file.name + " looks binary: choose it with the upload button instead.");
@@ -274,8 +298,9 @@
           target = null;
           fillBlock(block, file, text);
         }
-        next();
-      });
+      }, function () {
+        showError(form, file.name + " could not be read.");
+      }).then(next);
     })();
   }
 

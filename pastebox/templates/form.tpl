@@ -8,6 +8,8 @@
 <h1>New paste</h1>
 % end
 <form class="paste-form" method="post" action="{{action}}" enctype="multipart/form-data" data-max-bytes="{{max_bytes}}">
+  <!-- Enter in a one-line field presses the form's first submit button: this one, not Remove. -->
+  <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">{{'Save' if mode == 'edit' else 'Create paste'}}</button>
   <p class="error" role="alert" id="form-error"{{!'' if error else ' hidden'}}>{{error}}</p>
   <label class="wide">Title <input name="title" value="{{form.title}}" maxlength="255" autocomplete="off"></label>
   <div class="files">
@@ -35,7 +37,7 @@
   </div>
   % end
   % if need_token:
-  <label class="wide">Manage token <input name="token" type="password" autocomplete="off" value="{{form.token}}"></label>
+  <label class="wide">Manage token <input name="token" type="password" autocomplete="off"></label>
   % end
   <div class="row submit">
     <button type="submit" name="submit" value="1" class="primary">{{'Save' if mode == 'edit' else 'Create paste'}}</button>

@@ -19,12 +19,19 @@
     <a href="/zip/{{paste.id}}" download>Zip</a>
     % end
     % if changeable:
-    <a href="/new?from={{paste.id}}">New paste from this</a>
+    <a href="/{{paste.id}}/fork">New paste from this</a>
     <a href="/{{paste.id}}/edit">Edit</a>
     <a href="/{{paste.id}}/delete" class="danger">Delete</a>
     % end
   </nav>
 </div>
+% if manage_token:
+<details class="manage">
+  <summary>Manage token</summary>
+  <p class="note">This browser made the paste and keeps the token that edits and deletes it. Keep a copy to do that from elsewhere: the edit and delete pages ask for it, and the API takes it as <code>X-Manage-Token</code>.</p>
+  <code class="token">{{manage_token}}</code>
+</details>
+% end
 % if revealed:
 <p class="note notice">This was the only reading: the paste is gone from the server. Copy what you need now.</p>
 % end
@@ -41,7 +48,7 @@
     % end
     <span class="tools">
       % if v.rendered:
-      <button type="button" class="copy" data-copy="file-{{v.number}}" hidden>Copy</button>
+      <button type="button" class="copy" data-copy="file-{{v.number}}">Copy</button>
       % end
       % if not revealed:
       <a href="/raw/{{paste.id}}/{{quote(v.file.name)}}">Raw</a>

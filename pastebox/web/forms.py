@@ -4,7 +4,7 @@ is wrong, and turned into a new paste or an edit."""
 from dataclasses import dataclass, field
 
 from pastebox.errors import Invalid
-from pastebox.model import NewFile, NewPaste, Paste
+from pastebox.model import NewFile, NewPaste, Paste, PasteFile
 from pastebox.pastes import Edit
 from pastebox.web.payload import Part
 
@@ -96,14 +96,37 @@ def _take(form: PasteForm, part: Part) -> None:
         form.remove_file = int(value)
 
 
-def new_files(form: PasteForm) -> tuple[NewFile, ...]:
-    """The typed files (blank blocks skipped) and then the chosen ones."""
-    typed = tuple(
-        NewFile(name=f.name, content=f.content.encode("utf-8"), language=f.language or None)
-        for f in form.files
-        if not f.blank
-    )
-    return typed + tuple(form.uploads)
+def new_files(form: PasteForm, current: Paste | None = None) -> tuple[NewFile, ...]:
+    """The typed files (blank blocks skipped) and then the chosen ones. For an edit of
+    `current`, each typed file keeps the line ends of the file it edits (by name, else by place)."""
+    by_name = {f.name: f for f in current.files} if current else {}
+    typed = []
+    for place, f in enumerate(form.files):
+        if f.blank:
+            continue
+        original = by_name.get(f.name.strip())
+        if original is None and current and place < len(current.files):
+            original = current.files[place]
+        content = _with_line_ends_of(f.content, original)
+        typed.append(NewFile(name=f.name, content=content, language=f.language or None))
+    return tuple(typed) + tuple(form.uploads)
+
+
+def _as_textarea_returns(text: str) -> str:
+    """What a browser sends back for `text` put in a textarea: LF line ends, NUL as U+FFFD."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "\ufffd")
+
+
+def _with_line_ends_of(text: str, original: PasteFile | None) -> bytes:
+    """`text` as bytes: the original bytes when it came back unchanged (an edit of another
+    file must not rewrite this one), and CRLF line ends where the original used only those."""
+    if original is not None and original.is_text:
+        if _as_textarea_returns(original.text) == text:
+            return original.content
+        raw = original.content
+        if b"\r\n" in raw and raw.count(b"\n") == raw.count(b"\r\n"):
+            return text.replace("\n", "\r\n").encode("utf-8")
+    return text.encode("utf-8")
 
 
 def new_paste(form: PasteForm, ttl: int | None, owner_id: int | None) -> NewPaste:
@@ -117,8 +140,8 @@ def new_paste(form: PasteForm, ttl: int | None, owner_id: int | None) -> NewPast
     )
 
 
-def edit_of(form: PasteForm) -> Edit:
-    return Edit(title=form.title, files=new_files(form))
+def edit_of(form: PasteForm, current: Paste) -> Edit:
+    return Edit(title=form.title, files=new_files(form, current))
 
 
 def form_of_paste(paste: Paste) -> PasteForm:

@@ -18,10 +18,10 @@ from pygments.util import ClassNotFound
 
 from pastebox import pastes, render
 from pastebox.config import Config, parse_ttl
-from pastebox.errors import Invalid, PasteboxError
-from pastebox.model import Paste, PasteFile, SearchHit
+from pastebox.errors import Invalid, PasteboxError, RateLimited
+from pastebox.model import Actor, Paste, PasteFile, SearchHit
 from pastebox.render import Highlighted
-from pastebox.web.context import Services
+from pastebox.web.context import TOKEN_COOKIE, Services
 from pastebox.web.plugins import json_error, new_bottle
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
@@ -219,10 +219,16 @@ def view_language(extension: str) -> str:
 
 
 def render_paste(
-    services: Services, paste: Paste, *, language: str | None = None, revealed: bool = False
+    services: Services,
+    paste: Paste,
+    *,
+    language: str | None = None,
+    revealed: bool = False,
+    manage_token: str = "",
 ) -> bytes:
     """The view page. `language` overrides every file's (from /ID.ext); `revealed` is the one
-    showing of a burn paste, which has nothing left to link to."""
+    showing of a burn paste, which has nothing left to link to; `manage_token` is shown to the
+    browser that made the paste, so it can be kept for another device."""
     now = services.now()
     # Burned content is shown once and never kept; sealed (E2EE) content is opaque text.
     cacheable = not (paste.burn or paste.is_e2ee)
@@ -256,6 +262,7 @@ def render_paste(
         expires=expires,
         expires_utc=utc_text(paste.expires_at) if paste.expires_at else "",
         revealed=revealed,
+        manage_token=manage_token,
         changeable=not (revealed or paste.burn or paste.is_e2ee),
         quote=quote,
         language_label=language_label,
@@ -287,10 +294,28 @@ def view_page(services: Services, paste_id: str, language: str | None = None):
         )
     if bottle.request.method != "HEAD":
         services.store.count_view(paste.id)
-    body = render_paste(services, paste, language=language)
-    if paste.exposure == "private":  # shared caches and the back-forward cache keep nothing
+    token = _maker_token(services, paste)
+    body = render_paste(services, paste, language=language, manage_token=token)
+    # A private paste or a page showing a token: shared caches and the back-forward cache
+    # keep nothing.
+    if paste.exposure == "private" or token:
         return bottle.HTTPResponse(body, 200, Cache_Control="no-store")
     return body
+
+
+def _maker_token(services: Services, paste: Paste) -> str:
+    """The paste's manage token when this browser holds it in its cookie, else ""."""
+    cookie = bottle.request.get_cookie(TOKEN_COOKIE)
+    if not cookie:
+        return ""
+    actor = Actor(manage_token=cookie, client=services.client(bottle.request))
+    try:
+        held = pastes.holds_token(
+            services.store, services.throttle, paste.id, actor, services.now()
+        )
+    except RateLimited:
+        return ""
+    return cookie if held else ""
 
 
 def reveal_page(services: Services, paste_id: str):

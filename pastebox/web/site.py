@@ -58,6 +58,8 @@ def form_page(
         need_token=need_token,
     )
     headers = {"Content-Type": pages.HTML_TYPE}
+    if paste is not None and paste.exposure == "private":
+        headers["Cache-Control"] = "no-store"
     if isinstance(error, RateLimited):
         headers["Retry-After"] = str(error.retry_after)
     return bottle.HTTPResponse(body, error.status if error else 200, **headers)
@@ -150,9 +152,11 @@ def make_site(services: Services) -> bottle.Bottle:
     @app.get("/new")
     def new_form():
         source = bottle.request.query.getunicode("from")
-        if not source:
-            return form_page(services, PasteForm())
-        paste = pastes.peek(store, throttle, source, services.actor(bottle.request), services.now())
+        return fork_form(source) if source else form_page(services, PasteForm())
+
+    @app.get("/<paste_id>/fork")  # under the paste's path, where its maker's cookie goes
+    def fork_form(paste_id: str):
+        paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
         if paste.burn or paste.is_e2ee:
             raise Invalid("burn-after-read and encrypted pastes cannot be copied into a new one")
         return form_page(services, form_of_paste(paste), mode="fork", paste=paste)
@@ -208,7 +212,7 @@ def make_site(services: Services) -> bottle.Bottle:
             with _writing(services):
                 pastes.edit(
                     store, services.cfg, throttle, paste_id, actor_with_token(form.token),
-                    edit_of(form), services.now(),
+                    edit_of(form, paste), services.now(),
                 )  # fmt: skip
         except PasteboxError as exc:
             return form_page(services, form, mode="edit", paste=paste, error=exc,

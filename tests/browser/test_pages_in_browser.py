@@ -175,6 +175,27 @@ def test_tab_in_a_textarea_inserts_a_tab_and_keeps_focus(page):
     expect(area).to_be_focused()
 
 
+def test_tab_on_a_selection_of_lines_indents_each_and_shift_tab_takes_it_back(page):
+    page.goto("/new")
+    area = page.locator("textarea[name=content]")
+    area.fill("one\ntwo\nthree\n")
+    area.evaluate("a => { a.focus(); a.setSelectionRange(1, 9); }")  # from "one" into "three"
+    page.keyboard.press("Tab")
+    expect(area).to_have_value("\tone\n\ttwo\n\tthree\n")
+    page.keyboard.press("Shift+Tab")
+    expect(area).to_have_value("one\ntwo\nthree\n")
+
+
+def test_enter_in_the_title_submits_the_paste_and_removes_nothing(page):
+    page.goto("/new")
+    page.locator("textarea[name=content]").fill("kept\n")
+    page.fill("input[name=title]", "Entered")
+    page.press("input[name=title]", "Enter")
+    page.wait_for_url(VIEW_URL)
+    expect(page.locator("h1")).to_have_text("Entered")
+    expect(page.locator("#L1 .lc")).to_have_text("kept")
+
+
 def test_escape_then_tab_moves_focus_out_of_the_textarea(page):
     page.goto("/new")
     area = page.locator("textarea[name=content]")
@@ -265,6 +286,25 @@ def test_shift_click_on_a_second_line_number_links_to_the_range(page, two_files)
     page.click("#L5 a.ln", modifiers=["Shift"])
     assert page.url.endswith("#L3-L5")
     assert lit_lines(page) == ["L3", "L4", "L5"]
+
+
+def test_clicking_another_line_after_opening_a_line_link_lights_only_the_new_one(page, two_files):
+    page.goto(f"/{two_files.id}#L2")
+    page.click("#L5 a.ln")
+    assert lit_lines(page) == ["L5"]
+    lit = page.eval_on_selector_all(
+        ".line",
+        "ls => ls.filter(l => getComputedStyle(l).backgroundColor !== "
+        "getComputedStyle(l.parentNode).backgroundColor).map(l => l.id)",
+    )
+    assert lit == ["L5"]
+
+
+def test_shift_click_extends_from_the_line_the_page_was_opened_at(page, two_files):
+    page.goto(f"/{two_files.id}#L2")
+    page.click("#L4 a.ln", modifiers=["Shift"])
+    assert page.url.endswith("#L2-L4")
+    assert lit_lines(page) == ["L2", "L3", "L4"]
 
 
 def test_opening_a_range_link_highlights_those_lines(page, two_files):
@@ -406,6 +446,18 @@ def test_view_page_at_360px_scrolls_the_long_line_in_its_code_box_not_the_page(
     )
     assert box["scroll"] > box["client"], "the long line should overflow inside its code box"
     screenshot(page, "view-360px")
+
+
+def test_the_code_does_not_move_when_the_script_has_run(new_context, two_files):
+    """The Copy button appears with the script; its place is kept, so the page does not shift."""
+    tops = []
+    for javascript in (False, True):
+        page = new_context(viewport=NARROW, java_script_enabled=javascript).new_page()
+        page.goto(f"/{two_files.id}")
+        page.wait_for_load_state("load")
+        tops.append(page.eval_on_selector("#L1", "l => l.getBoundingClientRect().top"))
+        expect(page.locator("#file-1 button.copy")).to_be_visible(visible=javascript)
+    assert tops[0] == tops[1], tops
 
 
 def test_form_page_at_360px_has_no_horizontal_scroll_even_with_a_long_line(new_context, screenshot):
