@@ -387,14 +387,6 @@ def parse_search(query: str) -> SearchQuery:
     return SearchQuery(" ".join(parts) if parts else None, language)
 
 
-def fts_query(query: str) -> str:
-    """The FTS5 expression of a search with words (see parse_search)."""
-    parsed = parse_search(query)
-    if parsed.match is None:
-        raise Invalid("search for at least one word", field="q")
-    return parsed.match
-
-
 def search(
     store: Store, query: str, actor: Actor, now: float, limit: int = 20, offset: int = 0
 ) -> list[SearchHit]:

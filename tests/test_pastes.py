@@ -154,13 +154,13 @@ def test_an_edit_keeps_files_when_only_the_title_changes(store, cfg, clock):
     ],
 )
 def test_search_text_becomes_a_quoted_fts_expression(query, expression):
-    assert pastes.fts_query(query) == expression
+    assert pastes.parse_search(query).match == expression
 
 
 @pytest.mark.parametrize("query", ["", "   ", "*", '""', "( ) -"])
 def test_search_without_words_is_refused(query):
     with pytest.raises(Invalid):
-        pastes.fts_query(query)
+        pastes.parse_search(query)
 
 
 def test_wrong_tokens_on_reads_are_throttled_like_on_writes(store, cfg, clock):

@@ -17,6 +17,7 @@ from pastebox.web.convert import (
     json_response,
     positive_int_field,
     query_int,
+    query_text,
     text_field,
     ttl_text,
 )
@@ -253,11 +254,7 @@ def make_api(services: Services) -> bottle.Bottle:
     def search():
         actor = services.actor(bottle.request)
         query = bottle.request.query
-        text = query.getunicode("q")  # None when absent, and also when not UTF-8
-        if text is None:
-            if "q" in query:
-                raise Invalid("q is not valid UTF-8", field="q")
-            text = ""
+        text = query_text(query, "q")
         limit = query_int(query.get("limit"), "limit", DEFAULT_LIST_LIMIT)
         offset = query_int(query.get("offset"), "offset", 0)
         hits = pastes.search(store, text, actor, services.now(), limit, offset)

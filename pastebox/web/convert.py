@@ -55,6 +55,20 @@ def positive_int_field(body: dict, key: str) -> int | None:
     return int(value)
 
 
+# How a form field or query option says yes or no (curl's burn=1, the form's checkbox).
+TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def query_text(query: bottle.FormsDict, key: str) -> str:
+    """A query parameter as text ("" when absent); Invalid when it is not UTF-8."""
+    text = query.getunicode(key)  # None when absent, and also when not UTF-8
+    if text is None:
+        if key in query:
+            raise Invalid(f"{key} is not valid UTF-8", field=key)
+        return ""
+    return text
+
+
 def ttl_text(value: str, key: str = "ttl") -> int:
     """'3600', '10m', '1h', '1d', '1w', '1m', '1y', 'never' -> seconds (0 = never)."""
     try:

@@ -17,14 +17,13 @@ from pastebox.model import NewFile, NewPaste, Paste, PasteFile
 from pastebox.web import pages, site
 from pastebox.web.api import paste_json
 from pastebox.web.context import Services
-from pastebox.web.convert import json_response, ttl_text
+from pastebox.web.convert import FALSE_WORDS, TRUE_WORDS, json_response, ttl_text
 from pastebox.web.forms import PasteForm
 from pastebox.web.pages import negotiated_error, wants_html
 from pastebox.web.payload import Part, media_type, parse_multipart
 from pastebox.web.plugins import surface
 
 OPTION_FIELDS = ("ttl", "burn", "lang", "title", "exposure", "name")
-TRUE_WORDS, FALSE_WORDS = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
 TEXT_TYPE = "text/plain; charset=utf-8"
 
 MANUAL = """\

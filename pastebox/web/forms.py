@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pastebox.errors import Invalid
 from pastebox.model import NewFile, NewPaste, Paste, PasteFile
 from pastebox.pastes import Edit
+from pastebox.web.convert import TRUE_WORDS
 from pastebox.web.payload import Part
 
-TRUE_WORDS = ("1", "on", "true", "yes")
 FORM_FIELDS = frozenset(
     {"title", "name", "lang", "content", "ttl", "exposure", "burn", "token", "upload",
      "add_file", "remove_file", "submit"}

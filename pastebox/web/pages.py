@@ -85,11 +85,14 @@ def human_size(size: int) -> str:
     return f"{size} bytes"
 
 
+DURATION_UNITS = (("year", 31536000), ("month", 2592000), ("week", 604800), ("day", 86400),
+                  ("hour", 3600), ("minute", 60), ("second", 1))  # fmt: skip
+
+
 def human_delta(seconds: float) -> str:
-    """'3 minutes', '2 days': the largest whole unit."""
+    """'3 minutes', '2 days': the largest whole unit (a minute at least)."""
     seconds = abs(int(seconds))
-    for unit, length in (("year", 31536000), ("month", 2592000), ("week", 604800), ("day", 86400),
-                         ("hour", 3600), ("minute", 60)):  # fmt: skip
+    for unit, length in DURATION_UNITS[:-1]:
         if seconds >= length:
             count = seconds // length
             return f"{count} {unit}{'s' if count != 1 else ''}"
@@ -99,8 +102,7 @@ def human_delta(seconds: float) -> str:
 def exact_duration(seconds: int) -> str:
     """'90 minutes', '2 weeks': the largest unit that divides `seconds` evenly, for a choice that
     must say exactly what it sets (human_delta rounds 90 minutes down to '1 hour')."""
-    for unit, length in (("year", 31536000), ("month", 2592000), ("week", 604800), ("day", 86400),
-                         ("hour", 3600), ("minute", 60), ("second", 1)):  # fmt: skip
+    for unit, length in DURATION_UNITS:
         if seconds >= length and seconds % length == 0:
             count = seconds // length
             return f"{count} {unit}{'s' if count != 1 else ''}"

@@ -5,15 +5,17 @@ form with the input kept. The manage token of a paste made here is kept in an Ht
 scoped to that paste's path, so the browser that made it can edit and delete it.
 """
 
+import dataclasses
+
 import bottle
 
 from pastebox import pastes
-from pastebox.config import parse_ttl
 from pastebox.errors import Invalid, PasteboxError, RateLimited
 from pastebox.limits import read_body
 from pastebox.model import Actor, Paste
 from pastebox.web import pages
 from pastebox.web.context import TOKEN_COOKIE, Services
+from pastebox.web.convert import query_text, ttl_text
 from pastebox.web.forms import (
     FileInput,
     PasteForm,
@@ -26,6 +28,7 @@ from pastebox.web.payload import media_type, parse_multipart
 from pastebox.web.plugins import surface
 
 NEVER_COOKIE_SECONDS = 400 * 86400  # the longest lifetime browsers keep a cookie
+MAX_SEARCH_PAGE = 1000
 FORM_TITLES = {"new": "New paste", "fork": "New paste", "edit": "Edit"}
 
 
@@ -124,15 +127,6 @@ def _apply_block_actions(form: PasteForm) -> bool:
     return False
 
 
-def _ttl(form: PasteForm) -> int | None:
-    if not form.ttl:
-        return None
-    try:
-        return parse_ttl(form.ttl)
-    except ValueError as exc:
-        raise Invalid(str(exc), field="ttl") from None
-
-
 def _writing(services: Services):
     """Rate limit and write gate for a form POST, applied inside the handler so that a refusal
     can still show the form with its input (the route skips the write_limit plugin)."""
@@ -145,9 +139,9 @@ def make_site(services: Services) -> bottle.Bottle:
     store, throttle = services.store, services.throttle
 
     def actor_with_token(form_token: str = "") -> Actor:
+        """The asker (whose manage token is the header's or the cookie's), or the typed one."""
         actor = services.actor(bottle.request)
-        token = form_token or cookie_token(bottle.request) or actor.manage_token
-        return Actor(user_id=actor.user_id, manage_token=token or None, client=actor.client)
+        return dataclasses.replace(actor, manage_token=form_token) if form_token else actor
 
     @app.get("/new")
     def new_form():
@@ -172,7 +166,10 @@ def make_site(services: Services) -> bottle.Bottle:
             actor = services.actor(bottle.request)
             with _writing(services):
                 created = pastes.create(
-                    store, services.cfg, new_paste(form, _ttl(form), actor.user_id), services.now()
+                    store,
+                    services.cfg,
+                    new_paste(form, ttl_text(form.ttl) if form.ttl else None, actor.user_id),
+                    services.now(),
                 )
         except PasteboxError as exc:  # a TooLarge body was not read: nothing to keep then
             return form_page(services, form, error=exc)
@@ -251,12 +248,9 @@ def make_site(services: Services) -> bottle.Bottle:
     @app.get("/search")
     def search():
         query = bottle.request.query
-        text = query.getunicode("q")
-        if text is None and "q" in query:
-            raise Invalid("q is not valid UTF-8", field="q")
         number = query.get("page", "1")
-        if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= 1000:
-            raise Invalid("page must be a number from 1 to 1000", field="page")
-        return pages.search_page(services, text or "", int(number))
+        if not (number.isascii() and number.isdigit() and 1 <= int(number) <= MAX_SEARCH_PAGE):
+            raise Invalid(f"page must be a number from 1 to {MAX_SEARCH_PAGE}", field="page")
+        return pages.search_page(services, query_text(query, "q"), int(number))
 
     return app

@@ -163,10 +163,16 @@ def test_remove_takes_a_file_block_out_and_renumbers_the_rest(page):
     assert requests == [], "Remove must work in the page, without a round trip"
 
 
-def test_tab_in_a_textarea_inserts_a_tab_and_keeps_focus(page):
+def open_editor(page):
+    """The new-paste page with the first file's textarea focused."""
     page.goto("/new")
     area = page.locator("textarea[name=content]")
     area.click()
+    return area
+
+
+def test_tab_in_a_textarea_inserts_a_tab_and_keeps_focus(page):
+    area = open_editor(page)
     page.keyboard.type("if x:")
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
@@ -197,9 +203,7 @@ def test_enter_in_the_title_submits_the_paste_and_removes_nothing(page):
 
 
 def test_escape_then_tab_moves_focus_out_of_the_textarea(page):
-    page.goto("/new")
-    area = page.locator("textarea[name=content]")
-    area.click()
+    area = open_editor(page)
     page.keyboard.type("text")
     page.keyboard.press("Escape")
     page.keyboard.press("Tab")
