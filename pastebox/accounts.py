@@ -7,6 +7,7 @@ from pastebox.errors import Invalid, NotFound, Unauthorized
 from pastebox.model import User
 from pastebox.store import Store
 
+SESSION_SECONDS = 30 * 86400
 USER_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 
 
@@ -43,3 +44,22 @@ def user_for_key(store: Store, key: str | None) -> User | None:
     if user is None:
         raise Unauthorized("invalid API key", code="invalid_key")
     return user
+
+
+def start_session(store: Store, user: User, now: float) -> str:
+    """A new browser session for `user`; the token goes in a cookie and is stored hashed."""
+    token = ids.new_token()
+    store.insert_session(ids.hash_token(token), user.id, now, now + SESSION_SECONDS)
+    return token
+
+
+def user_for_session(store: Store, token: str | None, now: float) -> User | None:
+    """The signed-in user of a session cookie; None when absent, unknown or expired."""
+    if not token:
+        return None
+    return store.session_user(ids.hash_token(token), now)
+
+
+def end_session(store: Store, token: str | None) -> None:
+    if token:
+        store.delete_session(ids.hash_token(token))

@@ -7,12 +7,14 @@ import bottle
 
 from pastebox.cache import LruCache
 from pastebox.config import Config
+from pastebox.crypto import KdfGate
 from pastebox.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, TooLarge
 from pastebox.limits import GuessThrottle, TokenBucket
 from pastebox.render import Renderer, cached_size
 from pastebox.store import Store
 from pastebox.web.api import make_api
 from pastebox.web.context import Services
+from pastebox.web.csrf import set_csrf_cookie
 from pastebox.web.curl import make_curl
 from pastebox.web.pages import HTML_TYPE, make_static, negotiated_error
 from pastebox.web.plugins import ErrorShape, InternalError, json_error, new_bottle
@@ -81,6 +83,7 @@ def create_app(
         renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
         started_at=now(),
         render_cache=LruCache(config.render_cache_mb * 1024 * 1024, cached_size, clock=now),
+        kdf_gate=KdfGate(config.password_kdf_slots, config.password_kdf_wait),
     )
     app = new_bottle()
     surfaces = (make_static(services), make_api(services), make_site(services), make_curl(services))
@@ -89,6 +92,10 @@ def create_app(
     for status in (400, 404, 405, 413, 414, 500):
         app.error(status)(_on_error)
     app.add_hook("after_request", _security_headers)
+    app.add_hook(
+        "after_request",
+        lambda: set_csrf_cookie(services.base_url(bottle.request).startswith("https:")),
+    )
     app.config["pastebox.services"] = services
     return app
 

@@ -208,6 +208,38 @@ class Config:
         "Memory for highlighted pages kept ready (MiB of HTML); 0 renders every view.",
         minimum=0,
     )
+    password_kdf_slots: int = setting(
+        2,
+        _int,
+        "Password hashes (argon2id, 64 MiB and ~70 ms each) computed at once; the rest wait.",
+        minimum=1,
+    )
+    password_kdf_wait: float = setting(
+        5.0,
+        _float,
+        "Seconds a password check waits for a free slot before the answer is 503 with Retry-After.",
+        minimum=0.0,
+    )
+    registration: str = setting(
+        "closed",
+        _choice("open", "closed"),
+        "Web sign-up: open (anyone may make an account) or closed (accounts come from `pastebox user add`).",
+    )
+    anonymous_create: bool = setting(
+        True, _bool, "Whether visitors without an account or API key may create pastes."
+    )
+    anonymous_max_paste_bytes: int = setting(
+        0,
+        _int,
+        "Largest paste a visitor without an account may create; 0: the same as max_paste_bytes.",
+        minimum=0,
+    )
+    user_quota_bytes: int = setting(
+        0,
+        _int,
+        "Total bytes of live pastes one account may keep; 0: no quota.",
+        minimum=0,
+    )
     log_level: str = setting("info", _choice("debug", "info", "warning", "error"), "Logging level.")
 
     @property

@@ -21,6 +21,7 @@ class NewPaste:
     exposure: str = "unlisted"
     is_e2ee: bool = False
     owner_id: int | None = None
+    password: str | None = None  # seal title, names, languages and content under it
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,17 @@ class Paste:
     views: int
     revision: int
     files: tuple[PasteFile, ...] = field(default=())
+    seal: str | None = None  # key-derivation parameters of a password-protected paste
+    locked: bool = False  # True while `files` is the one sealed record and `title` is empty
 
     @property
     def size(self) -> int:
         return sum(f.size for f in self.files)
+
+    @property
+    def protected(self) -> bool:
+        """Password-protected: readable only with the password, never cached or indexed."""
+        return self.seal is not None
 
 
 @dataclass(frozen=True)

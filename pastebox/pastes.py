@@ -3,11 +3,13 @@
 Surfaces translate HTTP into these calls; every rule about pastes lives here, once.
 """
 
+import base64
 import dataclasses
+import json
 import re
 import unicodedata
 
-from pastebox import ids, render
+from pastebox import crypto, ids, render
 from pastebox.config import Config
 from pastebox.errors import Forbidden, Gone, Invalid, NotFound, TooLarge, Unauthorized
 from pastebox.limits import GuessThrottle
@@ -34,6 +36,8 @@ NONCE_BYTES, MAC_BYTES = 24, 16
 # base64url without padding of at least nonce + MAC + one byte of plaintext.
 E2EE_MIN_CHARS = -(-(NONCE_BYTES + MAC_BYTES + 1) * 4 // 3)
 E2EE_CONTENT_RE = re.compile(rf"[A-Za-z0-9_-]{{{E2EE_MIN_CHARS},}}")
+MAX_PASSWORD_BYTES = 1024
+SEALED_NAME = "sealed"  # the one file row of a password paste, holding the sealed record
 _ID_ATTEMPTS = 5
 GONE_MESSAGES = {
     "burned": "this paste was burned after it was read",
@@ -93,6 +97,17 @@ def clean_exposure(exposure: str) -> str:
     if exposure not in EXPOSURES:
         raise Invalid("exposure must be public, unlisted or private", field="exposure")
     return exposure
+
+
+def clean_password(password: str | None) -> str | None:
+    """A paste password: None for none; refused when empty or absurdly long."""
+    if password is None:
+        return None
+    if not password:
+        raise Invalid("the password is empty", field="password")
+    if len(password.encode("utf-8", "surrogatepass")) > MAX_PASSWORD_BYTES:
+        raise Invalid(f"the password is longer than {MAX_PASSWORD_BYTES} bytes", field="password")
+    return password
 
 
 def clean_ttl(ttl: int | None, cfg: Config) -> int:
@@ -186,22 +201,35 @@ def authorize_change(
 # -- operations ------------------------------------------------------------------------------
 
 
-def create(store: Store, cfg: Config, new: NewPaste, now: float) -> Created:
+def create(
+    store: Store, cfg: Config, new: NewPaste, now: float, gate: crypto.KdfGate | None = None
+) -> Created:
+    """Store a new paste; with a password, everything but its timing and size is sealed (and
+    `gate` bounds the key derivation)."""
     title = clean_title(new.title)
     exposure = clean_exposure(new.exposure)
     ttl = clean_ttl(new.ttl, cfg)
+    password = clean_password(new.password)
+    if password is not None and new.is_e2ee:
+        raise Invalid("an end-to-end encrypted paste needs no password", field="password")
     rows = _file_rows(new.files, cfg, is_e2ee=new.is_e2ee)
     token = ids.new_token() if new.owner_id is None else None
-    searchable = not (new.burn or new.is_e2ee)
+    searchable = not (new.burn or new.is_e2ee or password is not None)
+    seal, key = None, None
+    if password is not None:
+        params = crypto.new_kdf_params()
+        seal, key = params.to_json(), crypto.derive_key(password, params, _needed(gate))
     for _ in range(_ID_ATTEMPTS):
         paste = Paste(
             id=ids.new_paste_id(), title=title, created_at=now, updated_at=now,
             expires_at=now + ttl if ttl else None, burn=new.burn, exposure=exposure,
-            is_e2ee=new.is_e2ee, owner_id=new.owner_id, views=0, revision=1,
+            is_e2ee=new.is_e2ee, owner_id=new.owner_id, views=0, revision=1, seal=seal,
         )  # fmt: skip
+        stored = rows if key is None else [_sealed_row(key, paste.id, title, rows)]
         if store.insert_paste(
-            paste, rows, manage_hash=ids.hash_token(token) if token else None, searchable=searchable
-        ):
+            paste, stored, manage_hash=ids.hash_token(token) if token else None,
+            searchable=searchable, seal=seal,
+        ):  # fmt: skip
             break
     else:  # pragma: no cover - 62**10 ids make this unreachable in practice
         raise RuntimeError("could not draw a free paste id")
@@ -212,8 +240,68 @@ def create(store: Store, cfg: Config, new: NewPaste, now: float) -> Created:
     return Created(paste=dataclasses.replace(paste, files=files), manage_token=token)
 
 
-def peek(store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float) -> Paste:
-    """A live paste the actor may see, without consuming a burn paste or counting a view."""
+# -- password-protected pastes: one sealed record, bound to the paste id ---------------------
+
+
+def _needed(gate: crypto.KdfGate | None) -> crypto.KdfGate:
+    # The server's one gate is what bounds concurrent argon2 runs; a private one would not.
+    if gate is None:
+        raise TypeError("deriving a paste key needs the server's KdfGate")
+    return gate
+
+
+def _sealed_row(key: bytes, paste_id: str, title: str, rows: list[FileRow]) -> FileRow:
+    """The title and files as one XChaCha20-Poly1305 record; the id is the associated data, so
+    a record copied onto another paste does not open."""
+    record = {
+        "v": crypto.SEAL_VERSION,
+        "title": title,
+        "files": [
+            {"name": r.name, "language": r.language,
+             "content": base64.b64encode(r.content).decode("ascii")}
+            for r in rows
+        ],
+    }  # fmt: skip
+    plaintext = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    sealed = crypto.seal(key, plaintext, paste_id.encode("ascii"))
+    return FileRow(name=SEALED_NAME, language=None, content=sealed, text=None)
+
+
+def unlock(
+    paste: Paste, password: str | None, throttle: GuessThrottle, gate: crypto.KdfGate | None,
+    now: float,
+) -> Paste:  # fmt: skip
+    """A password paste with its title and files opened; 401 without a password, 403 for a
+    wrong one (counted: too many and the paste answers 429 for a while). Burns nothing."""
+    if not paste.locked:
+        return paste
+    if not password:
+        raise Unauthorized("this paste is protected by a password", code="password_required")
+    target = "password:" + paste.id
+    throttle.check(target, now)
+    try:
+        params = crypto.KdfParams.from_json(paste.seal or "")
+        key = crypto.derive_key(password, params, _needed(gate))
+        record = json.loads(crypto.unseal(key, paste.files[0].content, paste.id.encode("ascii")))
+    except crypto.OpenFailed:
+        throttle.fail(target, now)
+        raise Forbidden("wrong password", code="wrong_password") from None
+    files = tuple(
+        PasteFile(i, f["name"], f["language"], content, len(content))
+        for i, f in enumerate(record["files"])
+        for content in (base64.b64decode(f["content"]),)
+    )
+    return dataclasses.replace(paste, title=record["title"], files=files, locked=False)
+
+
+def peek(
+    store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float,
+    *, password: str | None = None, gate: crypto.KdfGate | None = None, locked_ok: bool = False,
+) -> Paste:  # fmt: skip
+    """A live paste the actor may see, without consuming a burn paste or counting a view.
+
+    A password paste is opened with `password` (see unlock), or returned still locked when
+    `locked_ok` (a page that asks for the password)."""
     if not ids.is_paste_id(paste_id):
         raise NotFound("no such paste")
     paste = store.get_paste(paste_id, now)
@@ -223,6 +311,8 @@ def peek(store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now
     # sends its cookie on every visit, and wrong guesses by others must not lock it out.
     if not can_read(paste, actor) and not holds_token(store, throttle, paste_id, actor, now):
         raise NotFound("no such paste")
+    if paste.locked and not locked_ok:
+        return unlock(paste, password, throttle, gate, now)
     return paste
 
 
@@ -241,13 +331,21 @@ def holds_token(
     return False
 
 
-def read(store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float) -> Paste:
-    """A read that counts: claims (and so deletes) a burn paste, counts a view otherwise."""
-    paste = peek(store, throttle, paste_id, actor, now)
+def read(
+    store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float,
+    *, password: str | None = None, gate: crypto.KdfGate | None = None,
+) -> Paste:  # fmt: skip
+    """A read that counts: claims (and so deletes) a burn paste, counts a view otherwise. A
+    password paste is opened first, so a wrong password never burns it."""
+    paste = peek(store, throttle, paste_id, actor, now, password=password, gate=gate)
     if paste.burn:
         claimed = store.claim_burned(paste_id, now)
         if claimed is None:
             raise _missing(store, paste_id, now)
+        if (
+            paste.protected
+        ):  # the claimed row is the record just opened (sealed pastes never change)
+            return dataclasses.replace(paste, views=claimed.views)
         return claimed
     store.count_view(paste_id)
     return dataclasses.replace(paste, views=paste.views + 1)
@@ -259,6 +357,8 @@ def edit(
 ) -> Paste:  # fmt: skip
     """Apply a change as a new revision; the previous one stays in the history."""
     auth = authorize_change(store, throttle, paste_id, actor, now)
+    if auth.sealed:
+        raise Invalid("a password-protected paste cannot be edited; make a new one")
     if change.title is None and change.files is None and change.language is None:
         raise Invalid("nothing to change: give a title, syntax, content or files")
     current = store.get_paste(paste_id, now)

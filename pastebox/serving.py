@@ -55,6 +55,9 @@ class Server:
             threads=cfg.threads,
             ident="pastebox",
             max_request_body_size=cfg.max_body_bytes + BODY_SLACK,
+            # Bodies stay in memory up to the cap: waitress would otherwise spool any body over
+            # 512 KiB to a temp file, and a password paste's plaintext must never touch the disk.
+            inbuf_overflow=cfg.max_body_bytes + BODY_SLACK,
             expose_tracebacks=False,
             log_untrusted_proxy_headers=False,
         )

@@ -26,7 +26,7 @@ LIVE = "(p.expires_at IS NULL OR p.expires_at > :now)"
 
 _PASTE_COLUMNS = (
     "p.id, p.title, p.created_at, p.updated_at, p.expires_at, p.burn, p.exposure, p.is_e2ee, "
-    "p.owner_id, p.views, p.revision"
+    "p.owner_id, p.views, p.revision, p.seal"
 )
 _FILE_COLUMNS = "f.position, f.name, f.language, f.content"
 
@@ -55,13 +55,14 @@ class PasteAuth:
     burn: bool
     expires_at: float | None
     is_e2ee: bool
+    sealed: bool
 
 
 def _paste(row: tuple, files: tuple[PasteFile, ...] = ()) -> Paste:
     return Paste(
         id=row[0], title=row[1], created_at=row[2], updated_at=row[3], expires_at=row[4],
         burn=bool(row[5]), exposure=row[6], is_e2ee=bool(row[7]), owner_id=row[8],
-        views=row[9], revision=row[10], files=files,
+        views=row[9], revision=row[10], files=files, seal=row[11], locked=row[11] is not None,
     )  # fmt: skip
 
 
@@ -197,6 +198,7 @@ class Store:
         *,
         manage_hash: bytes | None,
         searchable: bool,
+        seal: str | None = None,
     ) -> bool:
         """Store a new paste and its first revision; index its text when `searchable`.
 
@@ -212,11 +214,11 @@ class Store:
                 return False
             conn.execute(
                 "INSERT INTO pastes (id, title, created_at, updated_at, expires_at, burn, exposure,"
-                " is_e2ee, owner_id, manage_hash, revision, indexed)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                " is_e2ee, owner_id, manage_hash, revision, indexed, seal)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
                 (paste.id, paste.title, paste.created_at, paste.updated_at, paste.expires_at,
                  paste.burn, paste.exposure, paste.is_e2ee, paste.owner_id, manage_hash,
-                 searchable),
+                 searchable, seal),
             )  # fmt: skip
             self._insert_revision(conn, paste.id, 1, paste.title, paste.created_at, files)
             if searchable:
@@ -281,7 +283,7 @@ class Store:
         if not rows:
             return None
         pending = self._views.get(paste_id, 0)
-        paste = _paste(rows[0], tuple(_file(r[11:]) for r in rows))
+        paste = _paste(rows[0], tuple(_file(r[12:]) for r in rows))
         if pending:
             paste = _replace_views(paste, paste.views + pending)
         return paste
@@ -290,7 +292,8 @@ class Store:
         row = (
             self._reader()
             .execute(
-                "SELECT owner_id, manage_hash, exposure, burn, expires_at, is_e2ee FROM pastes p"
+                "SELECT owner_id, manage_hash, exposure, burn, expires_at, is_e2ee,"
+                " seal IS NOT NULL FROM pastes p"
                 f" WHERE p.id = :id AND {LIVE}",
                 {"id": paste_id, "now": now},
             )
@@ -298,7 +301,7 @@ class Store:
         )
         if row is None:
             return None
-        return PasteAuth(row[0], row[1], row[2], bool(row[3]), row[4], bool(row[5]))
+        return PasteAuth(row[0], row[1], row[2], bool(row[3]), row[4], bool(row[5]), bool(row[6]))
 
     def claim_burned(self, paste_id: str, now: float) -> Paste | None:
         """Read and delete a burn-after-read paste in one write transaction: one caller wins."""
@@ -317,7 +320,7 @@ class Store:
             _bury(conn, [paste_id], "burned", now)
             self._burned += 1
         self._views.pop(paste_id, None)
-        paste = _paste(rows[0], tuple(_file(r[11:]) for r in rows))
+        paste = _paste(rows[0], tuple(_file(r[12:]) for r in rows))
         return _replace_views(paste, paste.views + 1)
 
     def update_paste(
@@ -500,6 +503,7 @@ class Store:
             ]
             _bury(conn, ids, "expired", now)
             conn.execute("DELETE FROM tombstones WHERE at < ?", (tombstone_until,))
+            conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
         return len(ids), unindexed
 
     def take_unindexed(self) -> int:
@@ -587,6 +591,35 @@ class Store:
     def delete_api_keys(self, user_id: int) -> int:
         with self.write() as conn:
             return conn.execute("DELETE FROM api_keys WHERE user_id = ?", (user_id,)).rowcount
+
+    # -- browser sessions ----------------------------------------------------------------------
+
+    def insert_session(
+        self, token_hash: bytes, user_id: int, now: float, expires_at: float
+    ) -> None:
+        with self.write() as conn:
+            conn.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?)",
+                (token_hash, user_id, now, expires_at),
+            )
+
+    def session_user(self, token_hash: bytes, now: float) -> User | None:
+        """The user of a live session (looked up by the SHA-256 of its random token)."""
+        row = (
+            self._reader()
+            .execute(
+                "SELECT u.id, u.name, u.created_at FROM sessions s JOIN users u ON u.id = s.user_id"
+                " WHERE s.token_hash = ? AND s.expires_at > ?",
+                (token_hash, now),
+            )
+            .fetchone()
+        )
+        return User(*row) if row else None
+
+    def delete_session(self, token_hash: bytes) -> None:
+        with self.write() as conn:
+            conn.execute("DELETE FROM sessions WHERE token_hash = ?", (token_hash,))
 
     def user_for_key_hash(self, key_hash: bytes) -> User | None:
         # An indexed equality lookup on a SHA-256 of a 256-bit random key: the hash, not the key,

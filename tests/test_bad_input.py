@@ -234,7 +234,7 @@ BAD_CREATE_FIELDS = {
     "preset-number": {"content": "x", "expiresIn": 3600},
     "preset-nul": {"content": "x", "expiresIn": "1h\u0000"},
     "preset-huge": {"content": "x", "expiresIn": "9" * 40 + "y"},
-    "unknown-field": {"content": "x", "password": "hunter2"},
+    "unknown-field": {"content": "x", "colour": "red"},
 }
 
 

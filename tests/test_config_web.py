@@ -4,6 +4,7 @@ the expiry choices the form offers from them."""
 import re
 
 import pytest
+from test_pages import csrf
 
 from pastebox.config import ConfigError, load_config
 from pastebox.web.pages import ttl_choices
@@ -162,7 +163,9 @@ def test_a_default_that_is_no_preset_is_offered_first(make_app):
 
 def test_an_offered_preset_creates_a_paste_with_that_lifetime(make_app):
     app = make_app(expiry_presets="2d")
+    token = csrf(app).encode()
     body = (
+        b'--B\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' + token + b"\r\n"
         b'--B\r\nContent-Disposition: form-data; name="content"\r\n\r\nx\r\n'
         b'--B\r\nContent-Disposition: form-data; name="ttl"\r\n\r\n2d\r\n--B--\r\n'
     )

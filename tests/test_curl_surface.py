@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import pytest
 from expect import assert_json_error
+from test_pages import reveal
 
 CURL = {"Accept": "*/*"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -498,10 +499,10 @@ def test_a_browser_get_of_a_burn_paste_shows_an_interstitial_without_the_content
 def test_posting_the_interstitial_reveals_the_burn_paste_once(app):
     paste_id = create(app, path="/?burn=1", body=b"the secret words\n")
     app.get(f"/{paste_id}", headers=BROWSER, status=200)
-    res = app.post(f"/{paste_id}", headers=BROWSER, status=200)
+    res = reveal(app, paste_id, status=200)
     assert "the secret words" in res.text
     assert res.headers["Cache-Control"] == "no-store"
-    second = app.post(f"/{paste_id}", headers=BROWSER, status=410)
+    second = reveal(app, paste_id, status=410)
     assert "the secret words" not in assert_html_error(second, 410)
     assert_json_error(app.get(f"/{paste_id}", headers=CURL, status=410), 410, "burned")
 
@@ -511,12 +512,12 @@ def test_a_burn_paste_read_by_curl_cannot_be_revealed_in_a_browser(app):
     app.get(f"/raw/{paste_id}", headers=CURL, status=200)
     page = app.get(f"/{paste_id}", headers=BROWSER, status=410)
     assert "secret" not in assert_html_error(page, 410)
-    assert_html_error(app.post(f"/{paste_id}", headers=BROWSER, status=410), 410)
+    assert_html_error(reveal(app, paste_id, status=410), 410)
 
 
 def test_posting_to_an_ordinary_paste_shows_it_without_consuming_it(app):
     paste_id = create(app, body=b"plain\n")
-    assert "plain" in app.post(f"/{paste_id}", headers=BROWSER, status=200).text
+    assert "plain" in reveal(app, paste_id, status=200).text
     assert app.get(f"/{paste_id}", headers=CURL, status=200).body == b"plain\n"
 
 
@@ -540,7 +541,10 @@ def test_posting_to_an_ordinary_paste_shows_it_without_consuming_it(app):
 def test_an_expired_paste_is_never_served(app, clock, method, path, accept):
     paste_id = create(app, path="/?ttl=1h", body=b"ephemeral words\n")
     clock.advance(HOUR)
-    res = app.request(path.format(id=paste_id), method=method, headers=accept, status=410)
+    if method == "POST":  # the interstitial's button, with the form's token as a browser sends it
+        res = reveal(app, paste_id, status=410)
+    else:
+        res = app.request(path.format(id=paste_id), method=method, headers=accept, status=410)
     assert b"ephemeral words" not in res.body
 
 
@@ -548,7 +552,7 @@ def test_an_expired_burn_paste_is_not_served_even_once(app, clock):
     paste_id = create(app, path="/?ttl=10m&burn=1", body=b"ephemeral words\n")
     clock.advance(11 * MINUTE)
     assert_json_error(app.get(f"/{paste_id}", headers=CURL, status=410), 410, "expired")
-    assert_html_error(app.post(f"/{paste_id}", headers=BROWSER, status=410), 410)
+    assert_html_error(reveal(app, paste_id, status=410), 410)
 
 
 # -- negotiated errors -----------------------------------------------------------------------

@@ -5,10 +5,12 @@ import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 
 from pastebox.render import stylesheet
+from pastebox.web.csrf import CSRF_COOKIE
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 CURL = {"Accept": "*/*"}
@@ -35,6 +37,20 @@ def create(app, **fields) -> str:
 
 def page(app, paste_id: str, status: int = 200):
     return app.get(f"/{paste_id}", headers=BROWSER, status=status)
+
+
+def csrf(app) -> str:
+    """This browser's anti-forgery token, as a page with a form would hand it out."""
+    if CSRF_COOKIE not in app.cookies:
+        app.get("/new", headers=BROWSER, status=200)
+    return app.cookies[CSRF_COOKIE]
+
+
+def reveal(app, paste_id: str, status: int = 200, **fields: str):
+    """The burn interstitial's (or the password form's) POST, as the browser sends it."""
+    body = urlencode({"csrf": csrf(app), **fields})
+    headers = {**BROWSER, "Content-Type": "application/x-www-form-urlencoded"}
+    return app.post(f"/{paste_id}", body, headers=headers, status=status)
 
 
 class Document(HTMLParser):
@@ -206,7 +222,7 @@ def test_the_paste_page_sends_the_security_headers(app):
 def test_the_burn_interstitial_and_the_reveal_send_the_security_headers(app):
     paste_id = create(app, burnAfterRead=True)
     assert_html_security_headers(page(app, paste_id))
-    assert_html_security_headers(app.post(f"/{paste_id}", headers=BROWSER, status=200))
+    assert_html_security_headers(reveal(app, paste_id))
 
 
 @pytest.mark.parametrize(
@@ -362,7 +378,7 @@ def test_a_paste_without_expiry_says_it_never_expires(app):
 
 def test_the_revealed_burn_paste_says_it_is_deleted(app):
     paste_id = create(app, content="once\n", burnAfterRead=True)
-    text = app.post(f"/{paste_id}", headers=BROWSER, status=200).text
+    text = reveal(app, paste_id).text
     assert "deleted from the server now that you have read it" in text
     assert "once" in text
 

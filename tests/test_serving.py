@@ -6,6 +6,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from test_pages import csrf, reveal
 
 from pastebox.app import services_of
 from pastebox.serving import pin_cpu
@@ -95,9 +96,8 @@ def test_reads_do_not_take_the_write_gate(app, method):
 
 def test_revealing_a_burn_paste_does_not_wait_for_other_writes(app):
     created = app.post_json("/api/v1/pastes", {"content": "shown once", "burnAfterRead": True}).json
-    page = while_a_write_holds_the_gate(
-        app, lambda: app.post(f"/{created['publicId']}", headers={"Accept": "text/html"})
-    )
+    csrf(app)  # the interstitial's form token, fetched before the gate is taken
+    page = while_a_write_holds_the_gate(app, lambda: reveal(app, created["publicId"]))
     assert page is not None and "shown once" in page.text
 
 

@@ -20,7 +20,9 @@ from test_pages import (
     assert_html_security_headers,
     assert_no_active_markup,
     create,
+    csrf,
     page,
+    reveal,
 )
 
 from pastebox import render
@@ -57,6 +59,10 @@ def multipart(fields: list[tuple]) -> tuple[bytes, str]:
 
 
 def post_form(app, path: str, fields: list[tuple], status: int | str = 303):
+    """POST the form as the browser that loaded it would (with its CSRF token first, unless
+    `fields` brings one)."""
+    if not any(f[0] == "csrf" for f in fields):
+        fields = [("csrf", csrf(app)), *fields]
     body, content_type = multipart(fields)
     return app.post(path, body, headers={**BROWSER, "Content-Type": content_type}, status=status)
 
@@ -438,7 +444,8 @@ def test_a_body_over_the_read_cap_comes_back_413_on_an_empty_form(make_app):
 
 def test_a_form_that_is_not_multipart_is_refused_on_the_form(app):
     headers = {**BROWSER, "Content-Type": "application/x-www-form-urlencoded"}
-    res = app.post("/new", "name=a.txt&content=x", headers=headers, status=400)
+    body = f"csrf={csrf(app)}&name=a.txt&content=x"
+    res = app.post("/new", body, headers=headers, status=400)
     assert "multipart/form-data" in FormPage(res.text).error
 
 
@@ -966,7 +973,7 @@ def test_id_dot_ext_is_cached_apart_from_the_plain_view(capp, counted):
 
 def test_a_burn_paste_is_never_put_in_the_render_cache(capp, counted):
     paste_id = create(capp, content="secret = 1\n", syntax="python", burnAfterRead=True)
-    capp.post(f"/{paste_id}", headers=BROWSER, status=200)
+    reveal(capp, paste_id)
     assert len(counted.calls) == 1
     assert len(services_of(capp.app).render_cache) == 0
 

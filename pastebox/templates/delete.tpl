@@ -5,6 +5,7 @@
 <p class="error" role="alert">{{error}}</p>
 % end
 <form method="post" action="/{{paste.id}}/delete" enctype="multipart/form-data" class="confirm">
+  {{!csrf_field()}}
   % if need_token:
   <label>Manage token <input name="token" type="password" autocomplete="off" required></label>
   % end

@@ -8,6 +8,7 @@
 <h1>New paste</h1>
 % end
 <form class="paste-form" method="post" action="{{action}}" enctype="multipart/form-data" data-max-bytes="{{max_bytes}}">
+  {{!csrf_field()}}
   <!-- Enter in a one-line field presses the form's first submit button: this one, not Remove. -->
   <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">{{'Save' if mode == 'edit' else 'Create paste'}}</button>
   <p class="error" role="alert" id="form-error"{{!'' if error else ' hidden'}}>{{error}}</p>
@@ -34,6 +35,7 @@
       % end
     </select></label>
     <label class="check"><input type="checkbox" name="burn" value="1"{{!' checked' if form.burn else ''}}> Burn after reading</label>
+    <label>Password <input type="password" name="password" autocomplete="new-password" placeholder="optional" maxlength="1024"></label>
   </div>
   % end
   % if need_token:

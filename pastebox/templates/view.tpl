@@ -14,7 +14,7 @@
     % end
   </p>
   <nav class="actions" aria-label="Paste actions">
-    % if not revealed:
+    % if linkable:
     <a href="/raw/{{paste.id}}" data-key="r">Raw</a>
     <a href="/zip/{{paste.id}}" download>Zip</a>
     % end
@@ -35,6 +35,9 @@
 % if revealed:
 <p class="note notice">This was the only reading: the paste is gone from the server. Copy what you need now.</p>
 % end
+% if paste.protected:
+<p class="note">Opened with its password; it is not kept readable anywhere. Raw and zip downloads need the password in a header: <code>curl -H 'Paste-Authorization: …' {{paste.id}}</code>.</p>
+% end
 % if paste.is_e2ee:
 <p class="note">This paste is end-to-end encrypted; its key travels only in the link's #fragment.</p>
 % end
@@ -50,7 +53,7 @@
       % if v.rendered:
       <button type="button" class="copy" data-copy="file-{{v.number}}">Copy</button>
       % end
-      % if not revealed:
+      % if linkable:
       <a href="/raw/{{paste.id}}/{{quote(v.file.name)}}">Raw</a>
       <a href="/raw/{{paste.id}}/{{quote(v.file.name)}}?download=1">Download</a>
       % end

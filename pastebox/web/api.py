@@ -15,6 +15,7 @@ from pastebox.web.convert import (
     file_json,
     iso,
     json_response,
+    password_header,
     positive_int_field,
     query_int,
     query_text,
@@ -27,7 +28,7 @@ from pastebox.web.plugins import json_error, surface
 DEFAULT_LIST_LIMIT = 20
 PASTE_FIELDS = frozenset(
     {"content", "files", "title", "syntax", "language", "ttlSeconds", "expiresIn",
-     "burnAfterRead", "exposure", "isE2ee"}
+     "burnAfterRead", "exposure", "isE2ee", "password"}
 )  # fmt: skip
 EDIT_FIELDS = frozenset({"content", "files", "title", "syntax", "language"})
 
@@ -49,6 +50,7 @@ def paste_json(base: str, paste: Paste, *, with_content: bool = True) -> dict[st
         body["content"] = first.text if first.is_text else file_json(first)["content"]
     body.update(
         isE2ee=paste.is_e2ee,
+        hasPassword=paste.protected,
         burnAfterRead=paste.burn,
         viewCount=paste.views,
         exposure=paste.exposure,
@@ -111,7 +113,9 @@ def _ttl(body: dict[str, Any]) -> int | None:
     return seconds if seconds is not None else (ttl_text(preset, "expiresIn") if preset else None)
 
 
-def new_paste_from_json(body: dict[str, Any], actor: Actor) -> NewPaste:
+def new_paste_from_json(
+    body: dict[str, Any], actor: Actor, header_password: str | None = None
+) -> NewPaste:
     unknown = set(body) - PASTE_FIELDS
     if unknown:
         raise Invalid(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
@@ -126,6 +130,7 @@ def new_paste_from_json(body: dict[str, Any], actor: Actor) -> NewPaste:
         exposure=text_field(body, "exposure", "unlisted") or "unlisted",
         is_e2ee=bool_field(body, "isE2ee"),
         owner_id=actor.user_id,
+        password=text_field(body, "password") if "password" in body else header_password,
     )
 
 
@@ -152,7 +157,8 @@ def make_api(services: Services) -> bottle.Bottle:
     @app.post("/api/v1/pastes")
     def create():
         actor = services.actor(bottle.request)
-        created = pastes.create(store, cfg, new_paste_from_json(json_body(), actor), services.now())
+        new = new_paste_from_json(json_body(), actor, password_header(bottle.request))
+        created = pastes.create(store, cfg, new, services.now(), services.kdf_gate)
         base = services.base_url(bottle.request)
         body = paste_json(base, created.paste, with_content=False)
         if created.manage_token:
@@ -191,11 +197,13 @@ def make_api(services: Services) -> bottle.Bottle:
     @app.get("/api/v1/pastes/<paste_id>")
     def get(paste_id: str):
         actor = services.actor(bottle.request)
+        secret = {"password": password_header(bottle.request), "gate": services.kdf_gate}
+        now = services.now()
         if bottle.request.method == "HEAD":  # HEAD never burns
-            paste = pastes.peek(store, services.throttle, paste_id, actor, services.now())
+            paste = pastes.peek(store, services.throttle, paste_id, actor, now, **secret)
         else:
-            paste = pastes.read(store, services.throttle, paste_id, actor, services.now())
-        headers = {"Cache-Control": "no-store"} if paste.burn else {}
+            paste = pastes.read(store, services.throttle, paste_id, actor, now, **secret)
+        headers = {"Cache-Control": "no-store"} if paste.burn or paste.protected else {}
         return json_response(paste_json(services.base_url(bottle.request), paste), **headers)
 
     @app.route("/api/v1/pastes/<paste_id>", method="PATCH")
@@ -232,9 +240,11 @@ def make_api(services: Services) -> bottle.Bottle:
     def revisions(paste_id: str):
         actor = services.actor(bottle.request)
         now = services.now()
-        paste = pastes.peek(store, services.throttle, paste_id, actor, now)
+        paste = pastes.peek(store, services.throttle, paste_id, actor, now, locked_ok=True)
         if paste.burn:  # the history would show a burn paste without burning it
             raise Forbidden("a burn-after-read paste has no readable history", code="burn_paste")
+        if paste.protected:
+            raise Forbidden("a password-protected paste has no readable history", code="sealed")
         return json_response(
             {
                 "publicId": paste.id,

@@ -10,13 +10,18 @@ import bottle
 from pastebox import accounts
 from pastebox.cache import LruCache
 from pastebox.config import Config
+from pastebox.crypto import KdfGate
 from pastebox.limits import GuessThrottle, TokenBucket
 from pastebox.model import Actor
 from pastebox.render import Highlighted, Renderer
 from pastebox.store import Store
+from pastebox.web.csrf import VERIFIED as CSRF_VERIFIED
 
 # The manage token of a paste made in this browser, scoped to the paste's own path (web/site.py).
 TOKEN_COOKIE = "pastebox_token"
+# A signed-in browser (web/account.py); HttpOnly, SameSite=Lax.
+SESSION_COOKIE = "pastebox_session"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
 _HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -30,6 +35,7 @@ class Services:
     renderer: Renderer
     started_at: float
     render_cache: LruCache[Highlighted]
+    kdf_gate: KdfGate
     # Write requests run one at a time. The store serialises writes anyway; doing it for the
     # whole request keeps a second writer from waking on every GIL release of the first (each
     # SQLite call releases it): bench/FINDINGS.md measured 1,397 creates/s with the gate and
@@ -59,13 +65,19 @@ class Services:
         return f"{scheme}://{host}"
 
     def actor(self, request: bottle.BaseRequest) -> Actor:
-        """Who is asking: API key (X-Api-Key or Authorization: Bearer), manage token (header, or
-        the cookie of the browser that made the paste), address."""
+        """Who is asking: API key (X-Api-Key or Authorization: Bearer) or session cookie,
+        manage token (header, or the cookie of the browser that made the paste), address."""
         key = request.environ.get("HTTP_X_API_KEY")
         authorization = request.environ.get("HTTP_AUTHORIZATION", "")
         if key is None and authorization[:7].lower() == "bearer ":
             key = authorization[7:].strip()
         user = accounts.user_for_key(self.store, key) if key else None
+        # The session cookie counts for reads, and for a form POST once its CSRF token was
+        # checked (web/csrf.py); never for other writes, which another site could forge.
+        if user is None and (request.method in SAFE_METHODS or request.environ.get(CSRF_VERIFIED)):
+            user = accounts.user_for_session(
+                self.store, request.get_cookie(SESSION_COOKIE), self.now()
+            )
         return Actor(
             user_id=user.id if user else None,
             manage_token=(

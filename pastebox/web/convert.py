@@ -94,3 +94,26 @@ def file_json(f: PasteFile, *, with_content: bool = True) -> dict[str, Any]:
         else:
             out["content"], out["encoding"] = base64.b64encode(f.content).decode(), "base64"
     return out
+
+
+# Where a paste password travels: a header (never the URL, which lands in logs and history).
+PASSWORD_HEADERS = ("HTTP_PASTE_AUTHORIZATION", "HTTP_ENCRYPTION_KEY")
+
+
+def password_header(request: bottle.BaseRequest) -> str | None:
+    """The paste password sent with a request; a password in the query string is refused."""
+    if "password" in request.query:
+        raise Invalid(
+            "a password in the URL ends up in logs and browser history; send it in the"
+            " Paste-Authorization header",
+            code="password_in_url",
+            field="password",
+        )
+    for name in PASSWORD_HEADERS:
+        value = request.environ.get(name)
+        if value is not None:
+            try:  # WSGI hands header bytes over as latin-1
+                return value.encode("latin-1").decode("utf-8")
+            except UnicodeError:
+                raise Invalid("the password header is not valid UTF-8", field="password") from None
+    return None

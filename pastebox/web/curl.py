@@ -17,13 +17,19 @@ from pastebox.model import NewFile, NewPaste, Paste, PasteFile
 from pastebox.web import pages, site
 from pastebox.web.api import paste_json
 from pastebox.web.context import Services
-from pastebox.web.convert import FALSE_WORDS, TRUE_WORDS, json_response, ttl_text
+from pastebox.web.convert import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    json_response,
+    password_header,
+    ttl_text,
+)
 from pastebox.web.forms import PasteForm
 from pastebox.web.pages import negotiated_error, wants_html
 from pastebox.web.payload import Part, media_type, parse_multipart
 from pastebox.web.plugins import surface
 
-OPTION_FIELDS = ("ttl", "burn", "lang", "title", "exposure", "name")
+OPTION_FIELDS = ("ttl", "burn", "lang", "title", "exposure", "name", "password")
 TEXT_TYPE = "text/plain; charset=utf-8"
 
 MANUAL = """\
@@ -67,6 +73,9 @@ def _flag(value: str, key: str) -> bool:
 def _options(request: bottle.BaseRequest, parts: list[Part]) -> dict[str, str]:
     """Options from the query string, overridden by form fields of the same name."""
     options = {}
+    header = password_header(request)  # also refuses ?password=
+    if header is not None:
+        options["password"] = header
     for key in OPTION_FIELDS:
         value = request.query.getunicode(key)
         if value is None and key in request.query:
@@ -125,7 +134,7 @@ def zip_response(paste: Paste) -> bottle.HTTPResponse:
         "Content-Type": "application/zip",
         "Content-Disposition": f"attachment; filename={paste.id}.zip",
     }
-    if paste.burn or paste.exposure == "private":
+    if paste.burn or paste.exposure == "private" or paste.protected:
         headers["Cache-Control"] = "no-store"
     return bottle.HTTPResponse(buffer.getvalue(), 200, **headers)
 
@@ -149,7 +158,7 @@ def raw_response(
     else:
         body = b"\n".join(b"==> " + f.name.encode() + b" <==\n" + f.content for f in paste.files)
         headers = {"Content-Type": TEXT_TYPE}
-    if paste.burn or paste.exposure == "private":
+    if paste.burn or paste.exposure == "private" or paste.protected:
         headers["Cache-Control"] = "no-store"
     return bottle.HTTPResponse(body, 200, **headers)
 
@@ -176,8 +185,9 @@ def make_curl(services: Services) -> bottle.Bottle:
             burn=_flag(options.get("burn", ""), "burn"),
             exposure=options.get("exposure", "unlisted"),
             owner_id=actor.user_id,
+            password=options.get("password"),
         )
-        created = pastes.create(store, cfg, new, services.now())
+        created = pastes.create(store, cfg, new, services.now(), services.kdf_gate)
         base = services.base_url(request)
         url = f"{base}/{created.paste.id}"
         headers = {"Location": url}
@@ -204,9 +214,10 @@ def make_curl(services: Services) -> bottle.Bottle:
 
     def read(paste_id: str) -> Paste:
         actor = services.actor(bottle.request)
+        secret = {"password": password_header(bottle.request), "gate": services.kdf_gate}
         if bottle.request.method == "HEAD":  # HEAD never burns
-            return pastes.peek(store, services.throttle, paste_id, actor, services.now())
-        return pastes.read(store, services.throttle, paste_id, actor, services.now())
+            return pastes.peek(store, services.throttle, paste_id, actor, services.now(), **secret)
+        return pastes.read(store, services.throttle, paste_id, actor, services.now(), **secret)
 
     @app.get("/<paste_id>")
     def view(paste_id: str):

@@ -10,7 +10,7 @@ from pastebox.web.convert import TRUE_WORDS
 from pastebox.web.payload import Part
 
 FORM_FIELDS = frozenset(
-    {"title", "name", "lang", "content", "ttl", "exposure", "burn", "token", "upload",
+    {"title", "name", "lang", "content", "ttl", "exposure", "burn", "token", "upload", "csrf", "password",
      "add_file", "remove_file", "submit"}
 )  # fmt: skip
 
@@ -36,6 +36,8 @@ class PasteForm:
     exposure: str = "unlisted"
     burn: bool = False
     token: str = ""  # a manage token typed on the edit page
+    csrf: str = ""  # the form's anti-forgery token (web/csrf.py)
+    password: str = ""  # seal the paste under it; never echoed back on a refused form
     uploads: list[NewFile] = field(default_factory=list)  # chosen files; not echoed back
     add_file: bool = False
     remove_file: int | None = None
@@ -88,6 +90,10 @@ def _take(form: PasteForm, part: Part) -> None:
         form.burn = value.strip().lower() in TRUE_WORDS
     elif part.name == "token":
         form.token = value.strip()
+    elif part.name == "csrf":
+        form.csrf = value
+    elif part.name == "password":
+        form.password = value
     elif part.name == "add_file":
         form.add_file = True
     elif part.name == "remove_file":
@@ -137,6 +143,7 @@ def new_paste(form: PasteForm, ttl: int | None, owner_id: int | None) -> NewPast
         burn=form.burn,
         exposure=form.exposure,
         owner_id=owner_id,
+        password=form.password or None,
     )
 
 

@@ -18,16 +18,20 @@ from pygments.util import ClassNotFound
 
 from pastebox import pastes, render
 from pastebox.config import Config, parse_ttl
-from pastebox.errors import Invalid, PasteboxError, RateLimited
+from pastebox.errors import Forbidden, Invalid, PasteboxError, RateLimited, Unauthorized
+from pastebox.limits import read_body
 from pastebox.model import Actor, Paste, PasteFile, SearchHit
 from pastebox.render import Highlighted
 from pastebox.web.context import TOKEN_COOKIE, Services
+from pastebox.web.csrf import CSRF_FIELD, check_csrf, csrf_field
+from pastebox.web.payload import parse_small_form
 from pastebox.web.plugins import json_error, new_bottle
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 HTML_TYPE = "text/html; charset=utf-8"
 SEARCH_PAGE_SIZE = 20
+SMALL_FORM_BYTES = 16 * 1024  # a confirm button, a password, a log-in
 # Where view.tpl puts a file's highlighted lines. Escaped template text cannot contain it (its
 # "<" would be "&lt;"), so splitting the rendered page on it finds only these places.
 CODE_MARK = "<!--pastebox:code-->"
@@ -71,7 +75,7 @@ def _template(name: str) -> bottle.SimpleTemplate:
 
 
 def page(name: str, **context) -> str:
-    return _template(name).render(context)
+    return _template(name).render({"csrf_field": csrf_field, **context})
 
 
 # -- words for numbers -----------------------------------------------------------------------
@@ -232,8 +236,9 @@ def render_paste(
     showing of a burn paste, which has nothing left to link to; `manage_token` is shown to the
     browser that made the paste, so it can be kept for another device."""
     now = services.now()
-    # Burned content is shown once and never kept; sealed (E2EE) content is opaque text.
-    cacheable = not (paste.burn or paste.is_e2ee)
+    # Burned content is shown once and never kept, nor is a password paste's plaintext;
+    # sealed (E2EE) content is opaque text.
+    cacheable = not (paste.burn or paste.is_e2ee or paste.protected)
     files = []
     for f in paste.files:
         if not f.is_text:
@@ -265,7 +270,8 @@ def render_paste(
         expires_utc=utc_text(paste.expires_at) if paste.expires_at else "",
         revealed=revealed,
         manage_token=manage_token,
-        changeable=not (revealed or paste.burn or paste.is_e2ee),
+        changeable=not (revealed or paste.burn or paste.is_e2ee or paste.protected),
+        linkable=not (revealed or paste.protected),
         quote=quote,
         language_label=language_label,
         code_mark=CODE_MARK,
@@ -287,9 +293,14 @@ def _with_code(text: str, renders: list[Highlighted]) -> bytes:
 
 
 def view_page(services: Services, paste_id: str, language: str | None = None):
-    """The paste, highlighted; a burn paste shows the interstitial instead (GET never burns)."""
+    """The paste, highlighted; a burn paste shows the interstitial instead (GET never burns),
+    and a password paste a form asking for the password (sent back with POST)."""
     actor = services.actor(bottle.request)
-    paste = pastes.peek(services.store, services.throttle, paste_id, actor, services.now())
+    paste = pastes.peek(
+        services.store, services.throttle, paste_id, actor, services.now(), locked_ok=True
+    )
+    if paste.locked:
+        return unlock_page(paste)
     if paste.burn:
         return bottle.HTTPResponse(
             page("burn.tpl", paste_id=paste.id), 200, Cache_Control="no-store"
@@ -303,6 +314,13 @@ def view_page(services: Services, paste_id: str, language: str | None = None):
     if paste.exposure == "private" or token:
         return bottle.HTTPResponse(body, 200, Cache_Control="no-store")
     return body
+
+
+def unlock_page(paste: Paste, error: PasteboxError | None = None) -> bottle.HTTPResponse:
+    body = page("unlock.tpl", paste=paste, error=error.message if error else "")
+    return bottle.HTTPResponse(
+        body, error.status if error else 200, Content_Type=HTML_TYPE, Cache_Control="no-store"
+    )
 
 
 def _maker_token(services: Services, paste: Paste) -> str:
@@ -321,10 +339,29 @@ def _maker_token(services: Services, paste: Paste) -> str:
 
 
 def reveal_page(services: Services, paste_id: str):
-    """POST from the interstitial: claim the burn paste and show it, never cached."""
-    actor = services.actor(bottle.request)
-    paste = pastes.read(services.store, services.throttle, paste_id, actor, services.now())
-    body = render_paste(services, paste, revealed=True)
+    """POST from the burn interstitial or the password form: read the paste (claiming a burn
+    paste) and show it, never cached. A wrong password comes back on the form; it burns nothing."""
+    request = bottle.request
+    fields = parse_small_form(
+        read_body(request.environ, SMALL_FORM_BYTES), request.environ.get("CONTENT_TYPE", "")
+    )
+    check_csrf(fields.get(CSRF_FIELD))
+    actor = services.actor(request)
+    password = fields.get("password") or None
+    now = services.now()
+    try:
+        paste = pastes.read(services.store, services.throttle, paste_id, actor, now,
+                            password=password, gate=services.kdf_gate)  # fmt: skip
+    except (Unauthorized, Forbidden, RateLimited) as exc:
+        locked = pastes.peek(services.store, services.throttle, paste_id, actor, now,
+                             locked_ok=True)  # fmt: skip
+        if not locked.locked:
+            raise
+        response = unlock_page(locked, exc)
+        if isinstance(exc, RateLimited):
+            response.set_header("Retry-After", str(exc.retry_after))
+        return response
+    body = render_paste(services, paste, revealed=paste.burn)
     return bottle.HTTPResponse(body, 200, Cache_Control="no-store")
 
 

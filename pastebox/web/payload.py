@@ -4,6 +4,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl
 
 from pastebox.errors import Invalid, UnsupportedMedia
 
@@ -166,3 +167,31 @@ def parse_multipart(body: bytes, content_type: str) -> list[Part]:
     else:
         raise Invalid("multipart body is not closed by its boundary", code="invalid_multipart")
     return parts
+
+
+def parse_small_form(body: bytes, content_type: str) -> dict[str, str]:
+    """The text fields of a small form (log-in, confirm buttons), urlencoded or multipart; a
+    field sent twice or a chosen file is refused."""
+    kind = media_type(content_type)
+    if kind == "multipart/form-data":
+        pairs = []
+        for part in parse_multipart(body, content_type):
+            if part.filename is not None:
+                raise Invalid("this form takes no files", field=part.name[:40])
+            pairs.append((part.name, part.text()))
+    elif kind in ("application/x-www-form-urlencoded", ""):
+        try:
+            pairs = parse_qsl(
+                body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
+                errors="strict", max_num_fields=MAX_PARTS,
+            )  # fmt: skip
+        except (UnicodeDecodeError, ValueError):
+            raise Invalid("the form is not valid UTF-8 form data") from None
+    else:
+        raise UnsupportedMedia("send the form as application/x-www-form-urlencoded")
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in fields:
+            raise Invalid(f"form field {name[:40]!r} is sent twice", field=name[:40])
+        fields[name] = value
+    return fields

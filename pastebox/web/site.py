@@ -16,6 +16,7 @@ from pastebox.model import Actor, Paste
 from pastebox.web import pages
 from pastebox.web.context import TOKEN_COOKIE, Services
 from pastebox.web.convert import query_text, ttl_text
+from pastebox.web.csrf import check_csrf
 from pastebox.web.forms import (
     FileInput,
     PasteForm,
@@ -160,6 +161,7 @@ def make_site(services: Services) -> bottle.Bottle:
         form = PasteForm()
         try:
             form = _read_form(services)
+            check_csrf(form.csrf)
             _refuse_malformed(form)
             if _apply_block_actions(form):
                 return form_page(services, form)
@@ -170,6 +172,7 @@ def make_site(services: Services) -> bottle.Bottle:
                     services.cfg,
                     new_paste(form, ttl_text(form.ttl) if form.ttl else None, actor.user_id),
                     services.now(),
+                    services.kdf_gate,
                 )
         except PasteboxError as exc:  # a TooLarge body was not read: nothing to keep then
             return form_page(services, form, error=exc)
@@ -201,6 +204,7 @@ def make_site(services: Services) -> bottle.Bottle:
         form = form_of_paste(paste)
         try:
             form = _read_form(services)
+            check_csrf(form.csrf)
             _refuse_malformed(form)
             if _apply_block_actions(form):
                 return form_page(services, form, mode="edit", paste=paste, need_token=need_token)
@@ -229,7 +233,8 @@ def make_site(services: Services) -> bottle.Bottle:
         paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
         need_token = not cookie_token(bottle.request)
         try:
-            form = _read_form(services) if bottle.request.content_length else PasteForm()
+            form = _read_form(services)
+            check_csrf(form.csrf)
             _refuse_malformed(form)
             if need_token and not form.token:
                 raise Invalid("enter the paste's manage token to delete it", field="token")

@@ -1,0 +1,65 @@
+"""Cross-site request forgery defence for every browser form POST: a double-submit token.
+
+A random token lives in an HttpOnly SameSite=Lax cookie; each form carries the same value in a
+hidden `csrf` field, which another site can neither read nor set. A form POST whose field does
+not match the cookie is refused before it does anything. The session cookie (a signed-in user)
+counts for a POST only once the form passed this check (see Services.actor).
+"""
+
+import hmac
+import re
+
+import bottle
+
+from pastebox import ids
+from pastebox.errors import Forbidden
+
+CSRF_COOKIE = "pastebox_csrf"
+CSRF_FIELD = "csrf"
+CSRF_MAX_AGE = 365 * 86400
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
+_NEW = "pastebox.csrf_new"
+VERIFIED = "pastebox.csrf_ok"
+
+
+def csrf_token() -> str:
+    """This browser's token: its cookie's, or a new one that the response will set."""
+    environ = bottle.request.environ
+    token = environ.get(_NEW) or bottle.request.get_cookie(CSRF_COOKIE) or ""
+    if not _TOKEN_RE.fullmatch(token):
+        token = ids.new_token()
+        environ[_NEW] = token
+    return token
+
+
+def csrf_field() -> str:
+    """The hidden input every POST form carries (for templates: `{{!csrf_field()}}`)."""
+    return f'<input type="hidden" name="{CSRF_FIELD}" value="{csrf_token()}">'
+
+
+def renew_csrf() -> None:
+    """A fresh token from now on (after log-in or log-out, so a planted one is worthless)."""
+    bottle.request.environ[_NEW] = ids.new_token()
+
+
+def check_csrf(value: str | None) -> None:
+    """Refuse a form POST whose token is missing or differs from the cookie's."""
+    cookie = bottle.request.get_cookie(CSRF_COOKIE) or ""
+    if not (value and _TOKEN_RE.fullmatch(cookie) and hmac.compare_digest(value, cookie)):
+        raise Forbidden(
+            "this form has expired or was sent from another site; reload the page and send it again",
+            code="csrf",
+        )
+    bottle.request.environ[VERIFIED] = True
+
+
+def set_csrf_cookie(https: bool) -> None:
+    """From the after_request hook: send the cookie when this request made a new token."""
+    token = bottle.request.environ.get(_NEW)
+    if not token:
+        return
+    secure = "; Secure" if https else ""
+    bottle.response.add_header(
+        "Set-Cookie",
+        f"{CSRF_COOKIE}={token}; Path=/; Max-Age={CSRF_MAX_AGE}; HttpOnly; SameSite=Lax{secure}",
+    )
