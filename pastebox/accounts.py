@@ -1,32 +1,138 @@
-"""Users and API keys: creating them, resolving a presented key to a user."""
+"""Users, their web passwords and sessions, and API keys: creating them, checking them,
+resolving a presented key or session to a user."""
 
 import re
+import unicodedata
 
-from pastebox import ids
-from pastebox.errors import Invalid, NotFound, Unauthorized
-from pastebox.model import User
+from pastebox import crypto, ids
+from pastebox.errors import Forbidden, Invalid, NotFound, Unauthorized
+from pastebox.limits import GuessThrottle
+from pastebox.model import ApiKey, User
 from pastebox.store import Store
 
 SESSION_SECONDS = 30 * 86400
 USER_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
+PASSWORD_MIN_CHARS = 8
+PASSWORD_MAX_BYTES = 1024  # argon2 takes any length; a bound keeps a request's cost bounded
+LABEL_MAX_CHARS = 100
+# One message for an unknown name and a wrong password, so a log-in says nothing of who exists.
+WRONG_LOGIN = "wrong name or password"
 
 
-def add_user(store: Store, name: str, now: float) -> tuple[User, str]:
-    """Create a user and their first API key; the key is returned once and stored hashed."""
+def check_name(name: str) -> None:
     if not USER_NAME_RE.fullmatch(name):
         raise Invalid(
-            "user names are 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit"
+            "user names are 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit",
+            field="name",
         )
-    user = store.insert_user(name, now)
+
+
+def check_new_password(password: str, field: str = "password") -> None:
+    """Refuse a password that is too short or too long to become an account's."""
+    if len(password) < PASSWORD_MIN_CHARS:
+        raise Invalid(f"a password has at least {PASSWORD_MIN_CHARS} characters", field=field)
+    if len(password.encode("utf-8", "surrogatepass")) > PASSWORD_MAX_BYTES:
+        raise Invalid(f"a password has at most {PASSWORD_MAX_BYTES} bytes", field=field)
+
+
+def add_user(
+    store: Store, name: str, now: float, password_hash: bytes | None = None
+) -> tuple[User, str]:
+    """Create a user and their first API key; the key is returned once and stored hashed."""
+    check_name(name)
+    user = store.insert_user(name, now, password_hash)
     if user is None:
-        raise Invalid(f"user {name!r} exists already", code="exists")
+        raise Invalid(f"user {name!r} exists already", code="exists", field="name")
     return user, new_api_key(store, user, now)
 
 
+def register(store: Store, name: str, password: str, gate: crypto.KdfGate, now: float) -> User:
+    """A new user who signs in with `password` (web sign-up: no API key until they ask)."""
+    check_name(name)
+    check_new_password(password)
+    # Before the hash: a taken name should not cost 64 MiB and 70 ms to refuse.
+    if store.get_user(name) is not None:
+        raise Invalid(f"the name {name!r} is taken", code="exists", field="name")
+    user = store.insert_user(name, now, crypto.hash_password(password, gate))
+    if user is None:  # taken in the meantime
+        raise Invalid(f"the name {name!r} is taken", code="exists", field="name")
+    return user
+
+
+def authenticate(
+    store: Store,
+    name: str,
+    password: str,
+    gate: crypto.KdfGate,
+    throttle: GuessThrottle,
+    now: float,
+) -> User:
+    """The user whose name and password these are. An unknown name costs the same hash as a
+    known one and gets the same Forbidden; failures are throttled per account name, and while
+    they are, even the right password is RateLimited."""
+    target = "login:" + name.lower()
+    throttle.check(target, now)
+    found = store.get_password_hash(name) if USER_NAME_RE.fullmatch(name) else None
+    user, stored = found if found else (None, None)
+    too_long = len(password.encode("utf-8", "surrogatepass")) > PASSWORD_MAX_BYTES
+    if too_long or not crypto.check_password(password, stored, gate) or user is None:
+        throttle.fail(target, now)
+        raise Forbidden(WRONG_LOGIN, code="bad_login")
+    return user
+
+
+def set_password(store: Store, user: User, password: str, gate: crypto.KdfGate) -> None:
+    """Give `user` a new web password; every session of theirs ends (sign in again)."""
+    check_new_password(password)
+    if not store.set_password_hash(user.id, crypto.hash_password(password, gate)):
+        raise NotFound(f"no user named {user.name!r}")
+
+
+def change_password(
+    store: Store,
+    user: User,
+    current: str,
+    new: str,
+    gate: crypto.KdfGate,
+    throttle: GuessThrottle,
+    now: float,
+) -> None:
+    """Replace the password of a signed-in user who knows the current one (a guess of it is
+    throttled as a log-in is)."""
+    check_new_password(new, field="new")
+    try:
+        authenticate(store, user.name, current, gate, throttle, now)
+    except Forbidden:
+        raise Forbidden(
+            "the current password is wrong", code="bad_password", field="current"
+        ) from None
+    set_password(store, user, new, gate)
+
+
+def clean_label(label: str) -> str:
+    label = label.strip()
+    if len(label) > LABEL_MAX_CHARS:
+        raise Invalid(f"a key label has at most {LABEL_MAX_CHARS} characters", field="label")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in label):
+        raise Invalid("a key label is one line of plain text", field="label")
+    return label
+
+
 def new_api_key(store: Store, user: User, now: float, label: str = "") -> str:
+    """A new API key for `user`, returned once; only its SHA-256 is stored."""
     key = ids.new_token()
-    store.insert_api_key(user.id, ids.hash_token(key), label, now)
+    store.insert_api_key(user.id, ids.hash_token(key), clean_label(label), now)
     return key
+
+
+def list_api_keys(store: Store, user: User) -> list[ApiKey]:
+    return store.list_api_keys(user.id)
+
+
+def revoke_api_key(store: Store, user: User, key_id: int) -> None:
+    """Revoke one of `user`'s keys; another user's key is as unknown as a missing one."""
+    if not store.delete_api_key(key_id, user.id):
+        raise NotFound("you have no such API key")
 
 
 def find_user(store: Store, name: str) -> User:

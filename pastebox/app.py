@@ -12,8 +12,9 @@ from pastebox.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, 
 from pastebox.limits import GuessThrottle, TokenBucket
 from pastebox.render import Renderer, cached_size
 from pastebox.store import Store
+from pastebox.web.account import make_account
 from pastebox.web.api import make_api
-from pastebox.web.context import Services
+from pastebox.web.context import SERVICES_KEY, SESSION_USER_KEY, Services
 from pastebox.web.csrf import set_csrf_cookie
 from pastebox.web.curl import make_curl
 from pastebox.web.pages import HTML_TYPE, make_static, negotiated_error
@@ -64,6 +65,9 @@ def _security_headers() -> None:
     # A handler returning a plain string has no Content-Type yet: bottle will send text/html.
     if (bottle.response.content_type or "text/html").startswith("text/html"):
         headers.setdefault("Content-Security-Policy", HTML_POLICY)
+    # A page made for a signed-in user (their name, their CSRF token) is kept by no shared cache.
+    if bottle.request.environ.get(SESSION_USER_KEY) is not None:
+        headers.setdefault("Cache-Control", "private")
 
 
 def create_app(
@@ -86,7 +90,11 @@ def create_app(
         kdf_gate=KdfGate(config.password_kdf_slots, config.password_kdf_wait),
     )
     app = new_bottle()
-    surfaces = (make_static(services), make_api(services), make_site(services), make_curl(services))
+    # The account pages before the curl surface: its /<paste_id> routes would take /settings.
+    surfaces = (
+        make_static(services), make_api(services), make_site(services), make_account(services),
+        make_curl(services),
+    )  # fmt: skip
     for surface in surfaces:
         app.merge(surface)
     for status in (400, 404, 405, 413, 414, 500):
@@ -96,12 +104,12 @@ def create_app(
         "after_request",
         lambda: set_csrf_cookie(services.base_url(bottle.request).startswith("https:")),
     )
-    app.config["pastebox.services"] = services
+    app.config[SERVICES_KEY] = services
     return app
 
 
 def services_of(app: bottle.Bottle) -> Services:
-    return app.config["pastebox.services"]
+    return app.config[SERVICES_KEY]
 
 
 __all__ = ["create_app", "services_of", "HTML_TYPE"]

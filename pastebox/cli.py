@@ -1,17 +1,20 @@
-"""Command line: `serve` (the default), `user add|list|remove|key`, `purge`."""
+"""Command line: `serve` (the default), `user add|list|remove|key|revoke|password`, `purge`, and the client
+commands `paste` and `get` (pastebox/client.py), which need no server settings."""
 
 import argparse
+import getpass
 import logging
 import sys
 import time
 
-from pastebox import accounts
+from pastebox import accounts, crypto
 from pastebox.config import Config, ConfigError, env_name, load_config, settings
-from pastebox.errors import PasteboxError
+from pastebox.errors import Invalid, PasteboxError
 from pastebox.store import StoreError, open_store
 from pastebox.version import __version__
 
-COMMANDS = ("serve", "user", "purge")
+CLIENT_COMMANDS = ("paste", "get")
+COMMANDS = ("serve", "user", "purge", *CLIENT_COMMANDS)
 log = logging.getLogger("pastebox")
 
 
@@ -45,15 +48,88 @@ def build_parser() -> argparse.ArgumentParser:
         ("remove", "delete a user, their keys and their pastes"),
         ("key", "issue another API key for a user (printed as the last line)"),
         ("revoke", "revoke every API key of a user"),
+        ("password", "set a user's web log-in password (asked for twice on the terminal)"),
     ):
         sub = user_commands.add_parser(name, help=help_text)
         sub.add_argument("name")
         _add_store_flags(sub)
+        if name in ("add", "password"):
+            sub.add_argument(
+                "--password-stdin",
+                action="store_true",
+                help="read the web password from stdin (one line)"
+                + (", for log-in as well as API keys" if name == "add" else ""),
+            )
     _add_store_flags(user_commands.add_parser("list", help="list users"))
 
     purge = commands.add_parser("purge", help="run one janitor sweep now")
     _add_store_flags(purge)
+    _add_client_commands(commands)
     return parser
+
+
+def _add_client_commands(commands: argparse._SubParsersAction) -> None:
+    paste = commands.add_parser(
+        "paste", help="paste files or stdin to a pastebox server; prints the link"
+    )
+    paste.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="text files to paste, one paste for all (none or '-': stdin)",
+    )
+    _add_client_flags(paste)
+    paste.add_argument("--title", help="a title for the paste")
+    paste.add_argument(
+        "--lang", metavar="LANGUAGE", help="highlighting language (default: guessed)"
+    )
+    paste.add_argument(
+        "--ttl", metavar="TTL", help="time to live: seconds, or 10m 1h 1d 1w 1m (month) 1y never"
+    )
+    paste.add_argument("--burn", action="store_true", help="delete the paste once it is read")
+    exposure = paste.add_mutually_exclusive_group()
+    for name, help_text in (
+        ("private", "readable by its owner (API key) or manage token holder only"),
+        ("unlisted", "reachable by its link only (the server's default)"),
+        ("public", "listed and searchable"),
+    ):
+        exposure.add_argument(
+            f"--{name}", dest="exposure", action="store_const", const=name, help=help_text
+        )
+    _add_password_flags(paste, "protect the paste with a password (the server seals it)")
+    paste.add_argument(
+        "--e2ee",
+        action="store_true",
+        help="encrypt here; the key is only in the printed link's #fragment",
+    )
+
+    get = commands.add_parser(
+        "get", help="print a paste (a link, with its #key for end-to-end pastes, or an ID)"
+    )
+    get.add_argument("link", metavar="URL", help="paste URL (…/ID or …/ID#key) or a bare ID")
+    _add_client_flags(get)
+    _add_password_flags(get, "the paste's password (sent in the Paste-Authorization header)")
+
+
+def _add_client_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--server",
+        metavar="URL",
+        help="pastebox server [env PASTEBOX_SERVER; config file; default http://127.0.0.1:8080]",
+    )
+    parser.add_argument(
+        "--api-key", metavar="KEY", help="API key (X-Api-Key) [env PASTEBOX_API_KEY; config file]"
+    )
+
+
+def _add_password_flags(parser: argparse.ArgumentParser, help_text: str) -> None:
+    secret = parser.add_mutually_exclusive_group()
+    secret.add_argument("--password", metavar="PASSWORD", help=help_text)
+    secret.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from stdin (one line), out of sight of `ps`",
+    )
 
 
 def _add_store_flags(parser: argparse.ArgumentParser) -> None:
@@ -78,12 +154,27 @@ def _setup_logging(level: str) -> None:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
+def _new_password(args: argparse.Namespace) -> str:
+    """A new web password: one line of stdin with --password-stdin, else typed twice unseen."""
+    if args.password_stdin:
+        password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    else:
+        password = getpass.getpass("New password: ")
+        if getpass.getpass("The same again: ") != password:
+            raise Invalid("the two passwords are not the same")
+    accounts.check_new_password(password)
+    return password
+
+
 def _user(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg.db, synchronous=cfg.synchronous)
     try:
         now = time.time()
         if args.user_command == "add":
-            user, key = accounts.add_user(store, args.name, now)
+            password_hash = None
+            if args.password_stdin:
+                password_hash = crypto.hash_password(_new_password(args), crypto.KdfGate())
+            user, key = accounts.add_user(store, args.name, now, password_hash)
             print(f"created user {user.name}; API key (shown once):")
             print(key)
         elif args.user_command == "key":
@@ -93,6 +184,10 @@ def _user(args: argparse.Namespace, cfg: Config) -> int:
         elif args.user_command == "revoke":
             count = store.delete_api_keys(accounts.find_user(store, args.name).id)
             print(f"revoked {count} key(s) of {args.name}")
+        elif args.user_command == "password":
+            user = accounts.find_user(store, args.name)
+            accounts.set_password(store, user, _new_password(args), crypto.KdfGate())
+            print(f"set the web password of {user.name}; their browsers are signed out")
         elif args.user_command == "remove":
             store.delete_user(accounts.find_user(store, args.name).id)
             print(f"removed user {args.name} with their keys and pastes")
@@ -127,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         argv.insert(0, "serve")
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in CLIENT_COMMANDS:  # a client: the server's settings are not its business
+        from pastebox import client
+
+        return client.main(args)
     try:
         cfg = _config(args)
     except ConfigError as exc:

@@ -121,6 +121,15 @@ class User:
 
 
 @dataclass(frozen=True)
+class ApiKey:
+    """A key as its owner's settings page lists it: never the key, which is stored hashed."""
+
+    id: int
+    label: str
+    created_at: float
+
+
+@dataclass(frozen=True)
 class SweepResult:
     expired: int
     burned: int

@@ -123,14 +123,17 @@ def clean_ttl(ttl: int | None, cfg: Config) -> int:
     return ttl
 
 
-def _file_rows(files: tuple[NewFile, ...], cfg: Config, *, is_e2ee: bool) -> list[FileRow]:
+def _file_rows(
+    files: tuple[NewFile, ...], cfg: Config, *, is_e2ee: bool, limit: int | None = None
+) -> list[FileRow]:
     if not files:
         raise Invalid("a paste needs content", field="content")
     if len(files) > cfg.max_files:
         raise Invalid(f"a paste holds at most {cfg.max_files} files", field="files")
     total = sum(len(f.content) for f in files)
-    if total > cfg.max_paste_bytes:
-        raise TooLarge(f"paste of {total} bytes is over the limit of {cfg.max_paste_bytes} bytes")
+    limit = limit or cfg.max_paste_bytes
+    if total > limit:
+        raise TooLarge(f"paste of {total} bytes is over the limit of {limit} bytes")
     if is_e2ee and len(files) != 1:
         raise Invalid("an end-to-end encrypted paste is one sealed record", field="files")
     rows, seen = [], set()
@@ -212,7 +215,8 @@ def create(
     password = clean_password(new.password)
     if password is not None and new.is_e2ee:
         raise Invalid("an end-to-end encrypted paste needs no password", field="password")
-    rows = _file_rows(new.files, cfg, is_e2ee=new.is_e2ee)
+    rows = _file_rows(new.files, cfg, is_e2ee=new.is_e2ee, limit=_size_limit(cfg, new.owner_id))
+    _check_quota(store, cfg, new.owner_id, sum(len(r.content) for r in rows), now)
     token = ids.new_token() if new.owner_id is None else None
     searchable = not (new.burn or new.is_e2ee or password is not None)
     seal, key = None, None
@@ -221,7 +225,7 @@ def create(
         seal, key = params.to_json(), crypto.derive_key(password, params, _needed(gate))
     for _ in range(_ID_ATTEMPTS):
         paste = Paste(
-            id=ids.new_paste_id(), title=title, created_at=now, updated_at=now,
+            id=ids.new_paste_id(), title=title if key is None else "", created_at=now, updated_at=now,
             expires_at=now + ttl if ttl else None, burn=new.burn, exposure=exposure,
             is_e2ee=new.is_e2ee, owner_id=new.owner_id, views=0, revision=1, seal=seal,
         )  # fmt: skip
@@ -237,7 +241,34 @@ def create(
         PasteFile(i, row.name, row.language, row.content, len(row.content))
         for i, row in enumerate(rows)
     )
-    return Created(paste=dataclasses.replace(paste, files=files), manage_token=token)
+    return Created(paste=dataclasses.replace(paste, title=title, files=files), manage_token=token)
+
+
+def _size_limit(cfg: Config, owner_id: int | None) -> int:
+    """The largest paste this creator may make; guests may be refused altogether."""
+    if owner_id is not None:
+        return cfg.max_paste_bytes
+    if not cfg.anonymous_create:
+        raise Unauthorized(
+            "this server takes pastes only from signed-in users or with an API key",
+            code="login_required",
+        )
+    return min(cfg.anonymous_max_paste_bytes or cfg.max_paste_bytes, cfg.max_paste_bytes)
+
+
+def _check_quota(
+    store: Store, cfg: Config, owner_id: int | None, adding: int, now: float, freeing: int = 0
+) -> None:
+    """Refuse a write that would take an account past user_quota_bytes of live pastes."""
+    if owner_id is None or not cfg.user_quota_bytes:
+        return
+    used = store.owner_bytes(owner_id, now)
+    if used - freeing + adding > cfg.user_quota_bytes:
+        raise TooLarge(
+            f"this would take your pastes to {used - freeing + adding} bytes, over your quota of"
+            f" {cfg.user_quota_bytes} bytes; delete some first",
+            code="over_quota",
+        )
 
 
 # -- password-protected pastes: one sealed record, bound to the paste id ---------------------
@@ -366,7 +397,11 @@ def edit(
         raise _missing(store, paste_id, now)
     title = clean_title(change.title) if change.title is not None else current.title
     if change.files is not None:
-        rows = _file_rows(change.files, cfg, is_e2ee=auth.is_e2ee)
+        rows = _file_rows(
+            change.files, cfg, is_e2ee=auth.is_e2ee, limit=_size_limit(cfg, auth.owner_id)
+        )
+        _check_quota(store, cfg, auth.owner_id, sum(len(r.content) for r in rows), now,
+                     freeing=current.size)  # fmt: skip
     elif change.language is not None:
         relabelled = tuple(
             NewFile(

@@ -14,7 +14,15 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from pastebox.migrations import MIGRATIONS
-from pastebox.model import Paste, PasteFile, PasteSummary, Revision, SearchHit, User
+from pastebox.model import (
+    ApiKey,
+    Paste,
+    PasteFile,
+    PasteSummary,
+    Revision,
+    SearchHit,
+    User,
+)
 
 log = logging.getLogger(__name__)
 
@@ -395,6 +403,20 @@ class Store:
             PasteSummary(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], r[7] or 0) for r in rows
         ]
 
+    def owner_bytes(self, owner_id: int, now: float) -> int:
+        """Bytes of the current files of an owner's live pastes (what user_quota_bytes counts)."""
+        row = (
+            self._reader()
+            .execute(
+                "SELECT coalesce(sum(length(f.content)), 0) FROM pastes p"
+                " JOIN files f ON f.paste_id = p.id AND f.revision = p.revision"
+                f" WHERE p.owner_id = :owner AND {LIVE}",
+                {"owner": owner_id, "now": now},
+            )
+            .fetchone()
+        )
+        return row[0]
+
     def revisions(self, paste_id: str, now: float) -> list[Revision]:
         """Every revision of a live paste, oldest first."""
         with self.read() as conn:
@@ -540,12 +562,14 @@ class Store:
 
     # -- users and keys ----------------------------------------------------------------------
 
-    def insert_user(self, name: str, now: float) -> User | None:
-        """A new user, or None when the name is taken."""
+    def insert_user(self, name: str, now: float, password_hash: bytes | None = None) -> User | None:
+        """A new user (with a web password when `password_hash` is given), or None when the
+        name is taken."""
         with self.write() as conn:
             try:
                 cursor = conn.execute(
-                    "INSERT INTO users (name, created_at) VALUES (?, ?)", (name, now)
+                    "INSERT INTO users (name, created_at, password_hash) VALUES (?, ?, ?)",
+                    (name, now, password_hash),
                 )
             except sqlite3.IntegrityError:
                 return None
@@ -558,6 +582,26 @@ class Store:
             .fetchone()
         )
         return User(*row) if row else None
+
+    def get_password_hash(self, name: str) -> tuple[User, bytes | None] | None:
+        """A user and their web password hash (None: no password set), for a log-in."""
+        row = (
+            self._reader()
+            .execute(
+                "SELECT id, name, created_at, password_hash FROM users WHERE name = ?", (name,)
+            )
+            .fetchone()
+        )
+        return (User(row[0], row[1], row[2]), bytes(row[3]) if row[3] else None) if row else None
+
+    def set_password_hash(self, user_id: int, password_hash: bytes) -> bool:
+        """Set a user's web password and end every session of theirs (in one transaction)."""
+        with self.write() as conn:
+            changed = conn.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", (password_hash, user_id)
+            ).rowcount
+            conn.execute("DELETE FROM sessions WHERE user_id = ?", (user_id,))
+        return changed == 1
 
     def list_users(self) -> list[tuple[User, int, int]]:
         """Every user with their key count and paste count."""
@@ -591,6 +635,29 @@ class Store:
     def delete_api_keys(self, user_id: int) -> int:
         with self.write() as conn:
             return conn.execute("DELETE FROM api_keys WHERE user_id = ?", (user_id,)).rowcount
+
+    def list_api_keys(self, user_id: int) -> list[ApiKey]:
+        """A user's keys, newest first: their row ids, labels and creation times (no hashes)."""
+        rows = (
+            self._reader()
+            .execute(
+                "SELECT id, label, created_at FROM api_keys WHERE user_id = ?"
+                " ORDER BY created_at DESC, id DESC",
+                (user_id,),
+            )
+            .fetchall()
+        )
+        return [ApiKey(*row) for row in rows]
+
+    def delete_api_key(self, key_id: int, user_id: int) -> bool:
+        """Revoke one key, only if it belongs to `user_id`."""
+        with self.write() as conn:
+            return (
+                conn.execute(
+                    "DELETE FROM api_keys WHERE id = ? AND user_id = ?", (key_id, user_id)
+                ).rowcount
+                == 1
+            )
 
     # -- browser sessions ----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ import pytest
 
 from pastebox.render import stylesheet
 from pastebox.web.csrf import CSRF_COOKIE
+from pastebox.web.vendor import E2EE_SCRIPT_PATH, TWEETNACL_PATH, TWEETNACL_SRI
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 CURL = {"Accept": "*/*"}
@@ -23,7 +24,13 @@ HOSTILE = (
     "</pre></span><iframe srcdoc=x>",
 )
 ACTIVE_TAGS = frozenset({"script", "img", "svg", "iframe", "object", "embed", "base"})
-OUR_SCRIPT = ("script", [("src", "/static/pastebox.js"), ("defer", None)])  # the only one allowed
+OUR_SCRIPT = ("script", [("src", "/static/pastebox.js"), ("defer", None)])  # on every page
+# The only others allowed, in this order: on the new-paste form and the pages of an end-to-end
+# encrypted paste (tweetnacl under its SRI hash, then the code that seals and opens).
+E2EE_SCRIPTS = [
+    ("script", [("src", TWEETNACL_PATH), ("integrity", TWEETNACL_SRI), ("defer", None)]),
+    ("script", [("src", E2EE_SCRIPT_PATH), ("defer", None)]),
+]
 SEALED = "A" * 60  # base64url long enough to be a sealed record
 
 
@@ -86,7 +93,7 @@ def assert_no_active_markup(text: str) -> Document:
         assert payload not in text
     doc = Document(text)
     active = [(tag, attrs) for tag, attrs in doc.elements if tag in ACTIVE_TAGS]
-    assert active == [OUR_SCRIPT], active
+    assert active in ([OUR_SCRIPT], [OUR_SCRIPT, *E2EE_SCRIPTS]), active
     handlers = [name for name, _ in doc.attributes if name.startswith("on")]
     assert not handlers, handlers
     return doc
@@ -390,12 +397,16 @@ def test_every_file_links_to_its_raw_bytes_and_a_download(app):
     assert f'<a href="/raw/{paste_id}/a%20b.txt?download=1">Download</a>' in text
 
 
-def test_an_end_to_end_encrypted_paste_is_shown_as_plain_sealed_text_with_a_note(app):
+def test_an_end_to_end_encrypted_paste_is_a_shell_holding_the_sealed_text_for_the_browser(app):
+    """The browser opens it (static/e2ee.js); the server neither shows nor highlights it."""
     paste_id = create(app, content=SEALED, isE2ee=True)
     text = page(app, paste_id).text
-    assert "end-to-end encrypted" in text
-    assert '<span class="lang">Plain text</span>' in text
-    assert SEALED in text
+    doc = assert_no_active_markup(text)
+    assert "end-to-end encrypted" in doc.text
+    assert SEALED not in doc.text
+    assert '<pre class="code">' not in text and 'class="lang"' not in text
+    shells = [dict(attrs) for _, attrs in doc.elements if ("id", "e2ee") in attrs]
+    assert [shell["data-sealed"] for shell in shells] == [SEALED]
 
 
 def test_a_page_view_counts_and_a_head_does_not(app):

@@ -18,6 +18,19 @@
   <form class="top-search" action="/search" method="get" role="search">
     <input type="search" name="q" value="{{get('query', '')}}" placeholder="Search public pastes" aria-label="Search public pastes">
   </form>
+  <nav class="top-account" aria-label="Account">
+% me = viewer()
+% if me:
+    <a href="/me">My pastes</a>
+    <a href="/settings" title="Signed in as {{me.name}}">Settings</a>
+    <form method="post" action="/logout" class="logout">{{!csrf_field()}}<button type="submit">Log out</button></form>
+% else:
+    <a href="/login">Log in</a>
+%   if signup_open():
+    <a href="/signup">Sign up</a>
+%   end
+% end
+  </nav>
 </header>
 <main>
 {{!base}}

@@ -35,6 +35,9 @@
       % end
     </select></label>
     <label class="check"><input type="checkbox" name="burn" value="1"{{!' checked' if form.burn else ''}}> Burn after reading</label>
+    % if mode == 'new':
+    <label class="check e2ee-option"><input type="checkbox" id="e2ee-toggle"> Encrypt in my browser (the server never sees the text)</label>
+    % end
     <label>Password <input type="password" name="password" autocomplete="new-password" placeholder="optional" maxlength="1024"></label>
   </div>
   % end
@@ -49,6 +52,9 @@
 <template id="file-template">
 % include('file_input.tpl', file=form.files[0].__class__(), number=0, language_choices=language_choices)
 </template>
+% if mode == 'new':
+{{!e2ee_scripts()}}
+% end
 % if manual:
 <h2>From a shell</h2>
 <pre class="manual">{{manual}}</pre>

@@ -2,7 +2,11 @@
 <div class="paste-head">
   <h1>{{paste.title or paste.id}}</h1>
   <p class="meta">
+    % if paste.is_e2ee:
+    <span id="e2ee-summary">end-to-end encrypted</span>
+    % else:
     <span>{{len(files)}} file{{'s' if len(files) != 1 else ''}}</span>
+    % end
     % if languages:
     <span>{{', '.join(languages)}}</span>
     % end
@@ -39,7 +43,10 @@
 <p class="note">Opened with its password; it is not kept readable anywhere. Raw and zip downloads need the password in a header: <code>curl -H 'Paste-Authorization: …' {{paste.id}}</code>.</p>
 % end
 % if paste.is_e2ee:
-<p class="note">This paste is end-to-end encrypted; its key travels only in the link's #fragment.</p>
+<div id="e2ee" data-sealed="{{sealed}}" data-languages="{{language_labels}}">
+  <p class="note" id="e2ee-status" role="status">This paste is end-to-end encrypted: your browser opens it with the key in the link's #fragment, which never reaches the server. Opening it needs JavaScript.</p>
+</div>
+{{!e2ee_scripts()}}
 % end
 % for v in files:
 <section class="file" id="file-{{v.number}}" data-anchor="{{v.anchor}}">

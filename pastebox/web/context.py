@@ -12,7 +12,7 @@ from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.crypto import KdfGate
 from pastebox.limits import GuessThrottle, TokenBucket
-from pastebox.model import Actor
+from pastebox.model import Actor, User
 from pastebox.render import Highlighted, Renderer
 from pastebox.store import Store
 from pastebox.web.csrf import VERIFIED as CSRF_VERIFIED
@@ -22,6 +22,10 @@ TOKEN_COOKIE = "pastebox_token"
 # A signed-in browser (web/account.py); HttpOnly, SameSite=Lax.
 SESSION_COOKIE = "pastebox_session"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+# Where the app keeps its Services (bottle app config), and where a request keeps the user of
+# its session cookie once looked up.
+SERVICES_KEY = "pastebox.services"
+SESSION_USER_KEY = "pastebox.session_user"
 _HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -72,12 +76,8 @@ class Services:
         if key is None and authorization[:7].lower() == "bearer ":
             key = authorization[7:].strip()
         user = accounts.user_for_key(self.store, key) if key else None
-        # The session cookie counts for reads, and for a form POST once its CSRF token was
-        # checked (web/csrf.py); never for other writes, which another site could forge.
-        if user is None and (request.method in SAFE_METHODS or request.environ.get(CSRF_VERIFIED)):
-            user = accounts.user_for_session(
-                self.store, request.get_cookie(SESSION_COOKIE), self.now()
-            )
+        if user is None:
+            user = self.session_user(request)
         return Actor(
             user_id=user.id if user else None,
             manage_token=(
@@ -86,3 +86,19 @@ class Services:
             or None,
             client=self.client(request),
         )
+
+    def session_user(self, request: bottle.BaseRequest) -> User | None:
+        """The signed-in user of the session cookie. It counts for reads, and for a form POST
+        once its CSRF token was checked (web/csrf.py); never for other writes, which another
+        site could forge. Looked up once a request, and not at all without the cookie, so an
+        anonymous page costs no query."""
+        environ = request.environ
+        if not (request.method in SAFE_METHODS or environ.get(CSRF_VERIFIED)):
+            return None
+        if SESSION_USER_KEY not in environ:
+            user = None
+            if SESSION_COOKIE in environ.get("HTTP_COOKIE", ""):
+                token = request.get_cookie(SESSION_COOKIE)
+                user = accounts.user_for_session(self.store, token, self.now())
+            environ[SESSION_USER_KEY] = user
+        return environ[SESSION_USER_KEY]

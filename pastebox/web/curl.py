@@ -50,6 +50,9 @@ pastebox: paste from your shell, read it back anywhere.
     lang=python  title=...  name=file.py    language, title, file name
     exposure=public|unlisted|private        public pastes are listed and searchable
     e.g. curl --data-binary @f.py '{base}/?ttl=1d&burn=1'
+  With a password (sealed on the server; read it back with the same header):
+    curl -H 'Paste-Authorization: PASSWORD' --data-binary @f.py {base}
+    curl -H 'Paste-Authorization: PASSWORD' {base}/ID
   The reply header X-Manage-Token lets you change or delete the paste:
     curl -X DELETE -H 'X-Manage-Token: TOKEN' {base}/api/v1/pastes/ID
   JSON instead of a bare URL: add -H 'Accept: application/json'.

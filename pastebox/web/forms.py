@@ -11,7 +11,7 @@ from pastebox.web.payload import Part
 
 FORM_FIELDS = frozenset(
     {"title", "name", "lang", "content", "ttl", "exposure", "burn", "token", "upload", "csrf", "password",
-     "add_file", "remove_file", "submit"}
+     "e2ee", "add_file", "remove_file", "submit"}
 )  # fmt: skip
 
 
@@ -38,6 +38,7 @@ class PasteForm:
     token: str = ""  # a manage token typed on the edit page
     csrf: str = ""  # the form's anti-forgery token (web/csrf.py)
     password: str = ""  # seal the paste under it; never echoed back on a refused form
+    e2ee: bool = False  # content is a record sealed in the browser (static/e2ee.js)
     uploads: list[NewFile] = field(default_factory=list)  # chosen files; not echoed back
     add_file: bool = False
     remove_file: int | None = None
@@ -94,6 +95,8 @@ def _take(form: PasteForm, part: Part) -> None:
         form.csrf = value
     elif part.name == "password":
         form.password = value
+    elif part.name == "e2ee":
+        form.e2ee = value.strip().lower() in TRUE_WORDS
     elif part.name == "add_file":
         form.add_file = True
     elif part.name == "remove_file":
@@ -144,6 +147,29 @@ def new_paste(form: PasteForm, ttl: int | None, owner_id: int | None) -> NewPast
         exposure=form.exposure,
         owner_id=owner_id,
         password=form.password or None,
+    )
+
+
+def e2ee_paste(form: PasteForm, ttl: int | None, owner_id: int | None) -> NewPaste:
+    """The record the browser sealed (static/e2ee.js) as the paste's one opaque file. Anything
+    beside it that could carry the paste's words in the clear (a title, a file name or language,
+    a second file, an upload, a password) is refused: those belong inside the sealed record."""
+    typed = [f for f in form.files if not f.blank]
+    in_the_clear = form.title.strip() or form.uploads or form.password or len(typed) > 1
+    if in_the_clear or any(f.name.strip() or f.language for f in typed):
+        raise Invalid(
+            "an end-to-end encrypted paste sends only its sealed content; the title, file names"
+            " and languages go inside it",
+            field="content",
+        )
+    return NewPaste(
+        files=tuple(NewFile(name="", content=f.content.encode("utf-8")) for f in typed),
+        title="",
+        ttl=ttl,
+        burn=form.burn,
+        exposure=form.exposure,
+        is_e2ee=True,
+        owner_id=owner_id,
     )
 
 

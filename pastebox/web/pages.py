@@ -7,6 +7,7 @@ by Accept); the site surface (web/site.py) serves the browser-only URLs.
 
 import functools
 import html
+import json
 import os
 import time
 from dataclasses import dataclass
@@ -20,12 +21,13 @@ from pastebox import pastes, render
 from pastebox.config import Config, parse_ttl
 from pastebox.errors import Forbidden, Invalid, PasteboxError, RateLimited, Unauthorized
 from pastebox.limits import read_body
-from pastebox.model import Actor, Paste, PasteFile, SearchHit
+from pastebox.model import Actor, Paste, PasteFile, SearchHit, User
 from pastebox.render import Highlighted
-from pastebox.web.context import TOKEN_COOKIE, Services
+from pastebox.web.context import SERVICES_KEY, TOKEN_COOKIE, Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf, csrf_field
 from pastebox.web.payload import parse_small_form
 from pastebox.web.plugins import json_error, new_bottle
+from pastebox.web.vendor import e2ee_scripts
 
 TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
@@ -74,8 +76,32 @@ def _template(name: str) -> bottle.SimpleTemplate:
     return bottle.SimpleTemplate(name=name, lookup=[TEMPLATES])
 
 
+def _services() -> Services | None:
+    return bottle.request.app.config.get(SERVICES_KEY)
+
+
+def viewer() -> User | None:
+    """The signed-in user, for the page chrome (base.tpl); None, without a query, for a
+    browser that sends no session cookie."""
+    services = _services()
+    return services.session_user(bottle.request) if services else None
+
+
+def signup_open() -> bool:
+    services = _services()
+    return services is not None and services.cfg.registration == "open"
+
+
 def page(name: str, **context) -> str:
-    return _template(name).render({"csrf_field": csrf_field, **context})
+    return _template(name).render(
+        {
+            "csrf_field": csrf_field,
+            "e2ee_scripts": e2ee_scripts,
+            "viewer": viewer,
+            "signup_open": signup_open,
+            **context,
+        }
+    )
 
 
 # -- words for numbers -----------------------------------------------------------------------
@@ -165,6 +191,13 @@ def _common_languages() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(found.items(), key=lambda item: item[1].lower()))
 
 
+@functools.cache
+def language_labels_json() -> str:
+    """{alias: label} of the common languages, for e2ee.js to label the files it opens."""
+    labels = {render.PLAIN: "Plain text", **dict(_common_languages())}
+    return json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
+
+
 def language_choices(current: str = "") -> list[tuple[str, str]]:
     """(value, label) for the form's language select: auto, plain text, the common ones, and
     `current` when it is none of them."""
@@ -240,11 +273,12 @@ def render_paste(
     # sealed (E2EE) content is opaque text.
     cacheable = not (paste.burn or paste.is_e2ee or paste.protected)
     files = []
-    for f in paste.files:
+    # A sealed (E2EE) record is opened in the browser by static/e2ee.js, never rendered here:
+    # the page carries it in a data attribute.
+    sealed = paste.files[0].text if paste.is_e2ee and paste.files else ""
+    for f in () if paste.is_e2ee else paste.files:
         if not f.is_text:
             rendered = None
-        elif paste.is_e2ee:
-            rendered = render.highlight_plain(f.text, render.file_anchor(f.position))
         else:
             chosen = language or f.language
             rendered = highlight_file(services, paste, f, chosen, cache=cacheable)
@@ -275,6 +309,8 @@ def render_paste(
         quote=quote,
         language_label=language_label,
         code_mark=CODE_MARK,
+        sealed=sealed,
+        language_labels=language_labels_json() if paste.is_e2ee else "",
     )
     return _with_code(text, [v.rendered for v in files if v.rendered])
 
@@ -303,7 +339,7 @@ def view_page(services: Services, paste_id: str, language: str | None = None):
         return unlock_page(paste)
     if paste.burn:
         return bottle.HTTPResponse(
-            page("burn.tpl", paste_id=paste.id), 200, Cache_Control="no-store"
+            page("burn.tpl", paste_id=paste.id, e2ee=paste.is_e2ee), 200, Cache_Control="no-store"
         )
     if bottle.request.method != "HEAD":
         services.store.count_view(paste.id)

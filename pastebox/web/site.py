@@ -6,6 +6,7 @@ scoped to that paste's path, so the browser that made it can edit and delete it.
 """
 
 import dataclasses
+import json
 
 import bottle
 
@@ -20,13 +21,14 @@ from pastebox.web.csrf import check_csrf
 from pastebox.web.forms import (
     FileInput,
     PasteForm,
+    e2ee_paste,
     edit_of,
     form_of_paste,
     new_paste,
     parse_form,
 )
 from pastebox.web.payload import media_type, parse_multipart
-from pastebox.web.plugins import surface
+from pastebox.web.plugins import error_response, json_error, surface
 
 NEVER_COOKIE_SECONDS = 400 * 86400  # the longest lifetime browsers keep a cookie
 MAX_SEARCH_PAGE = 1000
@@ -110,6 +112,19 @@ def _read_form(services: Services) -> PasteForm:
     return parse_form(parse_multipart(body, content_type))
 
 
+def _checked_form(services: Services) -> tuple[PasteForm | None, PasteboxError | None]:
+    """Read a form POST and check its CSRF token before the paste is looked up, so that a
+    signed-in owner counts (Services.actor) and finds their private paste. A refusal is
+    returned, to be shown on the form with whatever input was read."""
+    form = None
+    try:
+        form = _read_form(services)
+        check_csrf(form.csrf)
+    except PasteboxError as exc:
+        return form, exc
+    return form, None
+
+
 def _refuse_malformed(form: PasteForm) -> None:
     """Raise the form's first malformed field, once `form` holds the rest to show again."""
     if form.refusal:
@@ -126,6 +141,11 @@ def _apply_block_actions(form: PasteForm) -> bool:
             del form.files[form.remove_file]
         return True
     return False
+
+
+def _wants_json(request: bottle.BaseRequest) -> bool:
+    """A script posting the form (static/e2ee.js) asks for JSON; a page navigation does not."""
+    return "application/json" in request.environ.get("HTTP_ACCEPT", "")
 
 
 def _writing(services: Services):
@@ -158,7 +178,11 @@ def make_site(services: Services) -> bottle.Bottle:
 
     @app.post("/new", skip=["write_limit"])
     def create():
+        """The form's POST: a 303 to the new paste, or the form again with the error. A script
+        asking for JSON (e2ee.js, posting a record sealed in the browser) gets a 201 with the id
+        and URL, or the API's error shape."""
         form = PasteForm()
+        as_json = _wants_json(bottle.request)
         try:
             form = _read_form(services)
             check_csrf(form.csrf)
@@ -166,21 +190,40 @@ def make_site(services: Services) -> bottle.Bottle:
             if _apply_block_actions(form):
                 return form_page(services, form)
             actor = services.actor(bottle.request)
+            ttl = ttl_text(form.ttl) if form.ttl else None
+            make = e2ee_paste if form.e2ee else new_paste
             with _writing(services):
                 created = pastes.create(
                     store,
                     services.cfg,
-                    new_paste(form, ttl_text(form.ttl) if form.ttl else None, actor.user_id),
+                    make(form, ttl, actor.user_id),
                     services.now(),
                     services.kdf_gate,
                 )
         except PasteboxError as exc:  # a TooLarge body was not read: nothing to keep then
+            if as_json:
+                return error_response(exc, json_error)
             return form_page(services, form, error=exc)
         paste = created.paste
-        response = bottle.HTTPResponse(status=303, Location=f"/{paste.id}")
+        if as_json:
+            url = f"{services.base_url(bottle.request)}/{paste.id}"
+            body = json.dumps({"id": paste.id, "url": url}) + "\n"
+            response = bottle.HTTPResponse(
+                body, 201, Content_Type="application/json", Cache_Control="no-store"
+            )
+        else:
+            response = bottle.HTTPResponse(status=303, Location=f"/{paste.id}")
         if created.manage_token:
             remember_token(response, services, paste, created.manage_token)
         return response
+
+    def needs_token(paste: Paste) -> bool:
+        """Whether the edit and delete forms ask for the manage token: not when this browser
+        keeps it in its cookie, nor for the signed-in owner (web/account.py)."""
+        if cookie_token(bottle.request):
+            return False
+        user = services.session_user(bottle.request)
+        return user is None or paste.owner_id != user.id
 
     def editable(paste_id: str) -> Paste:
         paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
@@ -193,18 +236,19 @@ def make_site(services: Services) -> bottle.Bottle:
     @app.get("/<paste_id>/edit")
     def edit_form(paste_id: str):
         paste = editable(paste_id)
-        need_token = not cookie_token(bottle.request)
+        need_token = needs_token(paste)
         return form_page(services, form_of_paste(paste), mode="edit", paste=paste,
                          need_token=need_token)  # fmt: skip
 
     @app.post("/<paste_id>/edit", skip=["write_limit"])
     def edit(paste_id: str):
+        sent, refused = _checked_form(services)
         paste = editable(paste_id)
-        need_token = not cookie_token(bottle.request)
-        form = form_of_paste(paste)
+        need_token = needs_token(paste)
+        form = sent or form_of_paste(paste)
         try:
-            form = _read_form(services)
-            check_csrf(form.csrf)
+            if refused:
+                raise refused
             _refuse_malformed(form)
             if _apply_block_actions(form):
                 return form_page(services, form, mode="edit", paste=paste, need_token=need_token)
@@ -223,18 +267,17 @@ def make_site(services: Services) -> bottle.Bottle:
     @app.get("/<paste_id>/delete")
     def delete_form(paste_id: str):
         paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
-        body = pages.page(
-            "delete.tpl", paste=paste, error="", need_token=not cookie_token(bottle.request)
-        )
+        body = pages.page("delete.tpl", paste=paste, error="", need_token=needs_token(paste))
         return bottle.HTTPResponse(body, 200, Content_Type=pages.HTML_TYPE)
 
     @app.post("/<paste_id>/delete", skip=["write_limit"])
     def delete(paste_id: str):
+        form, refused = _checked_form(services)
         paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
-        need_token = not cookie_token(bottle.request)
+        need_token = needs_token(paste)
         try:
-            form = _read_form(services)
-            check_csrf(form.csrf)
+            if refused or form is None:
+                raise refused or Invalid("the form could not be read")
             _refuse_malformed(form)
             if need_token and not form.token:
                 raise Invalid("enter the paste's manage token to delete it", field="token")
