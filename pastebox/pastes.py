@@ -11,7 +11,15 @@ import unicodedata
 
 from pastebox import crypto, ids, render
 from pastebox.config import Config
-from pastebox.errors import Forbidden, Gone, Invalid, NotFound, TooLarge, Unauthorized
+from pastebox.errors import (
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    RateLimited,
+    TooLarge,
+    Unauthorized,
+)
 from pastebox.limits import GuessThrottle
 from pastebox.model import (
     EXPOSURES,
@@ -171,9 +179,12 @@ def can_read(paste: Paste | PasteAuth, actor: Actor, manage_ok: bool = False) ->
     return manage_ok or (actor.user_id is not None and paste.owner_id == actor.user_id)
 
 
-def _missing(store: Store, paste_id: str, now: float) -> Exception:
-    """404, or 410 when the paste existed and was burned, expired or deleted."""
-    reason = store.gone_reason(paste_id, now)
+def _missing(store: Store, paste_id: str, now: float, actor: Actor | None = None) -> Exception:
+    """404, or 410 when the paste existed and was burned, expired or deleted (a private one's
+    fate is told only to its owner)."""
+    reason = store.gone_reason(
+        paste_id, now, actor.user_id if actor else None, actor.manage_token if actor else None
+    )
     if reason:
         return Gone(GONE_MESSAGES[reason], code=reason)
     return NotFound("no such paste")
@@ -187,14 +198,21 @@ def authorize_change(
         raise NotFound("no such paste")
     auth = store.get_auth(paste_id, now)
     if auth is None:
-        raise _missing(store, paste_id, now)
+        raise _missing(store, paste_id, now, actor)
     if actor.user_id is not None and auth.owner_id == actor.user_id:
         return auth
     if actor.manage_token:
-        throttle.check("paste:" + paste_id, now)
+        try:
+            throttle.check("paste:" + paste_id, now)
+        except RateLimited:
+            if not can_read(auth, actor):
+                raise NotFound("no such paste") from None  # no oracle for a private paste
+            raise
         if ids.token_matches(actor.manage_token, auth.manage_hash):
             return auth
         throttle.fail("paste:" + paste_id, now)
+        if not can_read(auth, actor):
+            raise NotFound("no such paste")
         raise Forbidden("wrong manage token", code="bad_token")
     if not can_read(auth, actor):
         raise NotFound("no such paste")
@@ -337,11 +355,16 @@ def peek(
         raise NotFound("no such paste")
     paste = store.get_paste(paste_id, now)
     if paste is None:
-        raise _missing(store, paste_id, now)
+        raise _missing(store, paste_id, now, actor)
     # The token is checked only where it decides anything (a private paste): a maker's browser
     # sends its cookie on every visit, and wrong guesses by others must not lock it out.
-    if not can_read(paste, actor) and not holds_token(store, throttle, paste_id, actor, now):
-        raise NotFound("no such paste")
+    if not can_read(paste, actor):
+        try:
+            held = holds_token(store, throttle, paste_id, actor, now)
+        except RateLimited:  # a private paste answers as a missing one, throttled or not
+            held = False
+        if not held:
+            raise NotFound("no such paste")
     if paste.locked and not locked_ok:
         return unlock(paste, password, throttle, gate, now)
     return paste
@@ -372,7 +395,7 @@ def read(
     if paste.burn:
         claimed = store.claim_burned(paste_id, now)
         if claimed is None:
-            raise _missing(store, paste_id, now)
+            raise _missing(store, paste_id, now, actor)
         if (
             paste.protected
         ):  # the claimed row is the record just opened (sealed pastes never change)
@@ -394,7 +417,7 @@ def edit(
         raise Invalid("nothing to change: give a title, syntax, content or files")
     current = store.get_paste(paste_id, now)
     if current is None:
-        raise _missing(store, paste_id, now)
+        raise _missing(store, paste_id, now, actor)
     title = clean_title(change.title) if change.title is not None else current.title
     if change.files is not None:
         rows = _file_rows(
@@ -421,10 +444,10 @@ def edit(
         )
         is None
     ):
-        raise _missing(store, paste_id, now)
+        raise _missing(store, paste_id, now, actor)
     updated = store.get_paste(paste_id, now)
     if updated is None:
-        raise _missing(store, paste_id, now)
+        raise _missing(store, paste_id, now, actor)
     return updated
 
 
@@ -451,7 +474,7 @@ def extend(
             field="ttlSeconds",
         )
     if not store.set_expiry(paste_id, expires, now):
-        raise _missing(store, paste_id, now)
+        raise _missing(store, paste_id, now, actor)
     return expires
 
 

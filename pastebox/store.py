@@ -13,6 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
+from pastebox.ids import token_matches
 from pastebox.migrations import MIGRATIONS
 from pastebox.model import (
     ApiKey,
@@ -324,8 +325,11 @@ class Store:
                 return None
             params = {"id": paste_id, "now": now}
             self._unindex(conn, "p.id = :id", params)
-            conn.execute("DELETE FROM pastes WHERE id = :id", params)
-            _bury(conn, [paste_id], "burned", now)
+            gone = conn.execute(
+                "DELETE FROM pastes WHERE id = :id RETURNING id, exposure, owner_id, manage_hash",
+                params,
+            ).fetchall()
+            _bury(conn, gone, "burned", now)
             self._burned += 1
         self._views.pop(paste_id, None)
         paste = _paste(rows[0], tuple(_file(r[12:]) for r in rows))
@@ -366,21 +370,42 @@ class Store:
         params = {"id": paste_id}
         with self.write() as conn:
             self._unindex(conn, "p.id = :id", params)
-            deleted = conn.execute("DELETE FROM pastes WHERE id = :id", params).rowcount == 1
-            if deleted:
-                _bury(conn, [paste_id], "deleted", now)
+            gone = conn.execute(
+                "DELETE FROM pastes WHERE id = :id RETURNING id, exposure, owner_id, manage_hash",
+                params,
+            ).fetchall()
+            _bury(conn, gone, "deleted", now)
+            deleted = bool(gone)
         self._views.pop(paste_id, None)
         return deleted
 
-    def gone_reason(self, paste_id: str, now: float) -> str | None:
-        """'burned', 'expired' or 'deleted' for a paste that existed and is gone; else None."""
+    def gone_reason(
+        self, paste_id: str, now: float, viewer_id: int | None = None, token: str | None = None
+    ) -> str | None:
+        """'burned', 'expired' or 'deleted' for a paste that existed and is gone; else None.
+
+        A private paste's is told only to its owner (or the holder of its manage token): to
+        anyone else it never existed."""
         with self.read() as conn:
-            row = conn.execute("SELECT reason FROM tombstones WHERE id = ?", (paste_id,)).fetchone()
+            row = conn.execute(
+                "SELECT reason, private, owner_id, manage_hash FROM tombstones WHERE id = ?",
+                (paste_id,),
+            ).fetchone()
             if row is None:
                 row = conn.execute(
-                    "SELECT 'expired' FROM pastes WHERE id = ? AND expires_at <= ?", (paste_id, now)
+                    "SELECT 'expired', exposure = 'private', owner_id, manage_hash FROM pastes"
+                    " WHERE id = ? AND expires_at <= ?",
+                    (paste_id, now),
                 ).fetchone()
-        return row[0] if row else None
+        if row is None:
+            return None
+        reason, private, owner_id, manage_hash = row
+        if private and not (
+            (owner_id is not None and owner_id == viewer_id)
+            or (token and manage_hash and token_matches(token, manage_hash))
+        ):
+            return None
+        return reason
 
     def list_by_owner(
         self, owner_id: int, now: float, limit: int, offset: int
@@ -517,16 +542,15 @@ class Store:
         where = "p.expires_at IS NOT NULL AND p.expires_at <= :now"
         with self.write() as conn:
             unindexed = self._unindex(conn, where, params)
-            ids = [
-                row[0]
-                for row in conn.execute(
-                    f"DELETE FROM pastes AS p WHERE {where} RETURNING id", params
-                ).fetchall()
-            ]
-            _bury(conn, ids, "expired", now)
+            gone = conn.execute(
+                f"DELETE FROM pastes AS p WHERE {where}"
+                " RETURNING id, exposure, owner_id, manage_hash",
+                params,
+            ).fetchall()
+            _bury(conn, gone, "expired", now)
             conn.execute("DELETE FROM tombstones WHERE at < ?", (tombstone_until,))
             conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
-        return len(ids), unindexed
+        return len(gone), unindexed
 
     def take_unindexed(self) -> int:
         """Search rows removed since the last call (the janitor merges the index when > 0)."""
@@ -703,11 +727,19 @@ class Store:
         return User(*row) if row else None
 
 
-def _bury(conn: sqlite3.Connection, ids: list[str], reason: str, now: float) -> None:
+def _bury(conn: sqlite3.Connection, gone: list[tuple], reason: str, now: float) -> None:
+    """Tombstones for the (id, exposure, owner_id, manage_hash) rows just deleted; only a private
+    paste's keeps its owner and token hash (to tell them, and no one else, that it is gone)."""
     conn.executemany(
-        "INSERT OR REPLACE INTO tombstones (id, reason, at) VALUES (?, ?, ?)",
-        [(paste_id, reason, now) for paste_id in ids],
-    )
+        "INSERT OR REPLACE INTO tombstones (id, reason, at, private, owner_id, manage_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (paste_id, reason, now, private, owner if private else None,
+             manage_hash if private else None)
+            for paste_id, exposure, owner, manage_hash in gone
+            for private in (exposure == "private",)
+        ],
+    )  # fmt: skip
 
 
 def _replace_views(paste: Paste, views: int) -> Paste:
