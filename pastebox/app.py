@@ -9,7 +9,7 @@ from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.crypto import KdfGate
 from pastebox.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, TooLarge
-from pastebox.limits import GuessThrottle, TokenBucket
+from pastebox.limits import GuessThrottle, TokenBucket, WriteGate
 from pastebox.render import Renderer, cached_size
 from pastebox.store import Store
 from pastebox.web.account import make_account
@@ -78,6 +78,7 @@ def create_app(
     renderer: Renderer | None = None,
 ) -> bottle.Bottle:
     """A complete pastebox WSGI app over `store`; `now` is the clock every rule reads."""
+    write_gate = WriteGate()
     services = Services(
         cfg=config,
         store=store,
@@ -87,7 +88,8 @@ def create_app(
         renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
         started_at=now(),
         render_cache=LruCache(config.render_cache_mb * 1024 * 1024, cached_size, clock=now),
-        kdf_gate=KdfGate(config.password_kdf_slots, config.password_kdf_wait),
+        kdf_gate=KdfGate(config.password_kdf_slots, config.password_kdf_wait, write_gate.paused),
+        write_gate=write_gate,
     )
     app = new_bottle()
     # The account pages before the curl surface: its /<paste_id> routes would take /settings.

@@ -1,8 +1,9 @@
 """Bounds on what a client may cost: a capped body reader, a write-rate limiter, a guess throttle."""
 
+import contextlib
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from pastebox.errors import Invalid, RateLimited, TooLarge
@@ -102,3 +103,33 @@ class GuessThrottle:
             self._failures.move_to_end(target)
             while len(self._failures) > MAX_TRACKED_CLIENTS:
                 self._failures.popitem(last=False)
+
+
+class WriteGate:
+    """Runs write requests one at a time (see Services.write_gate), and lets the thread holding
+    it step out for slow work that needs no one else to wait (`paused()`), such as argon2."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    def __enter__(self) -> "WriteGate":
+        self._lock.acquire()
+        self._local.held = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._local.held = False
+        self._lock.release()
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Release the gate for the block when this thread holds it; take it back after."""
+        if not getattr(self._local, "held", False):
+            yield
+            return
+        self.__exit__()
+        try:
+            yield
+        finally:
+            self.__enter__()

@@ -2,6 +2,7 @@
 manage-token guess throttle per paste, and the request body cap."""
 
 import json
+import threading
 
 import pytest
 import webtest
@@ -9,7 +10,7 @@ from expect import assert_json_error
 
 from pastebox import accounts
 from pastebox.app import services_of
-from pastebox.limits import READ_CHUNK
+from pastebox.limits import READ_CHUNK, WriteGate
 
 PASTES = "/api/v1/pastes"
 MINUTE = 60
@@ -541,3 +542,25 @@ def test_wrong_tokens_on_reads_of_a_private_paste_are_throttled_too(app, clock, 
     assert throttled.body == missing.body
     clock.advance(15 * MINUTE + 1)
     assert b"guard me" in app.get(url, headers={"X-Manage-Token": private["manageToken"]}).body
+
+
+def _other_thread_enters(gate: WriteGate) -> bool:
+    """Whether another thread gets through the gate within a moment."""
+    entered = threading.Event()
+
+    def enter() -> None:
+        with gate:
+            entered.set()
+
+    worker = threading.Thread(target=enter, daemon=True)
+    worker.start()
+    got_in = entered.wait(0.5)
+    return got_in
+
+
+def test_the_write_gate_lets_others_in_only_while_its_holder_has_stepped_out():
+    gate = WriteGate()
+    with gate:
+        with gate.paused():
+            assert _other_thread_enters(gate)
+        assert not _other_thread_enters(gate)

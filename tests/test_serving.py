@@ -106,3 +106,37 @@ def test_a_create_waits_for_the_write_in_progress(app):
         app, lambda: app.post_json("/api/v1/pastes", {"content": "after you"}), patience=0.5
     )
     assert reply is None
+
+
+def test_a_password_paste_being_sealed_does_not_hold_up_other_writes(app, monkeypatch):
+    import pastebox.crypto as crypto
+
+    hashing, finish = threading.Event(), threading.Event()
+    real_kdf = crypto.argon2id.kdf
+
+    def slow_kdf(*args, **kwargs):
+        hashing.set()
+        finish.wait(10)
+        return real_kdf(*args, **kwargs)
+
+    monkeypatch.setattr(crypto.argon2id, "kdf", slow_kdf)
+    sealed = []
+    worker = threading.Thread(
+        target=lambda: sealed.append(
+            app.post_json("/api/v1/pastes", {"content": "s", "password": "pw"}, status=201)
+        )
+    )
+    worker.start()
+    try:
+        assert hashing.wait(10)
+        plain = []
+        other = threading.Thread(
+            target=lambda: plain.append(app.post_json("/api/v1/pastes", {"content": "p"}))
+        )
+        other.start()
+        other.join(5)
+        assert plain and plain[0].status_int == 201, "a plain create waited for the argon2 run"
+    finally:
+        finish.set()
+        worker.join(10)
+    assert sealed and sealed[0].json["hasPassword"] is True
