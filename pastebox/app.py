@@ -14,7 +14,8 @@ from pastebox.render import Renderer, cached_size
 from pastebox.store import Store
 from pastebox.web.account import make_account
 from pastebox.web.api import make_api
-from pastebox.web.context import SERVICES_KEY, SESSION_USER_KEY, Services
+from pastebox.web.context import SERVICES_KEY, SESSION_COOKIE, TOKEN_COOKIE, Services
+from pastebox.web.csrf import HANDED_OUT as CSRF_HANDED_OUT
 from pastebox.web.csrf import set_csrf_cookie
 from pastebox.web.curl import make_curl
 from pastebox.web.pages import HTML_TYPE, make_static, negotiated_error
@@ -65,9 +66,28 @@ def _security_headers() -> None:
     # A handler returning a plain string has no Content-Type yet: bottle will send text/html.
     if (bottle.response.content_type or "text/html").startswith("text/html"):
         headers.setdefault("Content-Security-Policy", HTML_POLICY)
-    # A page made for a signed-in user (their name, their CSRF token) is kept by no shared cache.
-    if bottle.request.environ.get(SESSION_USER_KEY) is not None:
-        headers.setdefault("Cache-Control", "private")
+    # A reply that carries a form's token, or was made for whoever sent credentials (an API key,
+    # a manage token, a password, a session), is kept by no cache: a shared one would hand it
+    # to others, a browser's would keep it after log-out.
+    environ = bottle.request.environ
+    if not environ.get("PATH_INFO", "").startswith("/static/") and (
+        environ.get(CSRF_HANDED_OUT) or _credentialed(environ)
+    ):
+        headers["Cache-Control"] = "no-store"
+
+
+CREDENTIAL_HEADERS = (
+    "HTTP_X_API_KEY", "HTTP_AUTHORIZATION", "HTTP_X_MANAGE_TOKEN", "HTTP_PASTE_AUTHORIZATION",
+    "HTTP_ENCRYPTION_KEY",
+)  # fmt: skip
+CREDENTIAL_COOKIES = (TOKEN_COOKIE + "=", SESSION_COOKIE + "=")
+
+
+def _credentialed(environ: dict) -> bool:
+    if any(name in environ for name in CREDENTIAL_HEADERS):
+        return True
+    cookies = environ.get("HTTP_COOKIE", "")
+    return any(name in cookies for name in CREDENTIAL_COOKIES)
 
 
 def create_app(
@@ -88,7 +108,12 @@ def create_app(
         renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
         started_at=now(),
         render_cache=LruCache(config.render_cache_mb * 1024 * 1024, cached_size, clock=now),
-        kdf_gate=KdfGate(config.password_kdf_slots, config.password_kdf_wait, write_gate.paused),
+        kdf_gate=KdfGate(
+            config.password_kdf_slots,
+            config.password_kdf_wait,
+            write_gate.paused,
+            config.password_kdf_queue,
+        ),
         write_gate=write_gate,
     )
     app = new_bottle()

@@ -214,8 +214,14 @@ class Config:
         "Password hashes (argon2id, 64 MiB and ~70 ms each) computed at once; the rest wait.",
         minimum=1,
     )
+    password_kdf_queue: int = setting(
+        2,
+        _int,
+        "Password checks that may wait for a free slot (each holds a server thread); more get 503 with Retry-After at once.",
+        minimum=0,
+    )
     password_kdf_wait: float = setting(
-        5.0,
+        2.0,
         _float,
         "Seconds a password check waits for a free slot before the answer is 503 with Retry-After.",
         minimum=0.0,
@@ -306,6 +312,12 @@ def load_config(
     if config.default_ttl == 0 and not config.allow_never_expire:
         raise ConfigError(
             "default_ttl is never, but allow_never_expire is false: set a default_ttl"
+        )
+    if config.password_kdf_slots + config.password_kdf_queue >= config.threads:
+        raise ConfigError(
+            f"password_kdf_slots + password_kdf_queue ({config.password_kdf_slots} +"
+            f" {config.password_kdf_queue}) must be fewer than threads ({config.threads}), so"
+            " password checks never hold every server thread"
         )
     if config.default_ttl > config.max_ttl:
         raise ConfigError(

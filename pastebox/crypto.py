@@ -44,35 +44,54 @@ class OpenFailed(Exception):
 
 
 class KdfGate:
-    """A bounded semaphore around memory-hard hashing: `slots` run at once, a caller waits at
-    most `wait` seconds for one and is otherwise told to come back (503 + Retry-After)."""
+    """A bounded semaphore around memory-hard hashing: `slots` run at once, at most `queue` more
+    wait (each for at most `wait` seconds) and the rest are told at once to come back (503 +
+    Retry-After): waiting requests hold server threads, so the queue stays short."""
 
     def __init__(
         self,
         slots: int = 2,
-        wait: float = 5.0,
+        wait: float = 2.0,
         pause: Callable[[], AbstractContextManager[None]] = contextlib.nullcontext,
+        queue: int = 2,
     ):
         self.slots = slots
         self.wait = wait
+        self.queue = queue
         # Entered around the wait and the hash: the server passes its write gate's `paused`, so
         # a password paste being created does not hold up every other write for ~70 ms.
         self._pause = pause
         self._semaphore = threading.BoundedSemaphore(slots)
+        self._waiting = 0
+        self._waiting_lock = threading.Lock()
         self._held = threading.local()  # this thread's exit stack while inside the gate
 
     @contextlib.contextmanager
     def _slot(self) -> Iterator[None]:
-        if not self._semaphore.acquire(timeout=self.wait):
-            raise Unavailable(
-                "the server is busy checking other passwords; try again shortly",
-                retry_after=2,
-                code="busy",
-            )
+        if not self._semaphore.acquire(blocking=False):
+            with self._waiting_lock:
+                if self._waiting >= self.queue:
+                    raise self._busy()
+                self._waiting += 1
+            try:
+                acquired = self._semaphore.acquire(timeout=self.wait)
+            finally:
+                with self._waiting_lock:
+                    self._waiting -= 1
+            if not acquired:
+                raise self._busy()
         try:
             yield
         finally:
             self._semaphore.release()
+
+    @staticmethod
+    def _busy() -> Unavailable:
+        return Unavailable(
+            "the server is busy checking other passwords; try again shortly",
+            retry_after=2,
+            code="busy",
+        )
 
     def __enter__(self) -> "KdfGate":
         stack = contextlib.ExitStack()

@@ -87,22 +87,48 @@ class GuessThrottle:
     def check(self, target: str, now: float) -> None:
         """Raise RateLimited while `target` has used up its failures for the window."""
         with self._lock:
-            stamps = self._recent(target, now)
-            if len(stamps) >= self.max_failures:
-                raise RateLimited(
-                    "too many wrong guesses for this item; try again later",
-                    retry_after=int(stamps[0] + self.window - now) + 1,
-                    code="too_many_attempts",
-                )
+            self._refuse_when_spent(target, now)
+
+    def _refuse_when_spent(self, target: str, now: float) -> list[float]:
+        stamps = self._recent(target, now)
+        if len(stamps) >= self.max_failures:
+            raise RateLimited(
+                "too many wrong guesses for this item; try again later",
+                retry_after=int(stamps[0] + self.window - now) + 1,
+                code="too_many_attempts",
+            )
+        return stamps
+
+    def begin(self, target: str, now: float) -> float:
+        """Check and count one guess in one step, before it is tried: concurrent guesses cannot
+        all pass the check while the first ones are still being tried (argon2 takes ~70 ms).
+        Returns the stamp to `forgive` when the guess was right."""
+        with self._lock:
+            stamps = self._refuse_when_spent(target, now)
+            stamps.append(now)
+            self._remember(target, stamps)
+        return now
+
+    def forgive(self, target: str, stamp: float) -> None:
+        """Take back a guess counted by `begin` that turned out right."""
+        with self._lock:
+            stamps = self._failures.get(target)
+            if stamps and stamp in stamps:
+                stamps.remove(stamp)
+                if not stamps:
+                    del self._failures[target]
+
+    def _remember(self, target: str, stamps: list[float]) -> None:
+        self._failures[target] = stamps
+        self._failures.move_to_end(target)
+        while len(self._failures) > MAX_TRACKED_CLIENTS:
+            self._failures.popitem(last=False)
 
     def fail(self, target: str, now: float) -> None:
         with self._lock:
             stamps = self._recent(target, now)
             stamps.append(now)
-            self._failures[target] = stamps
-            self._failures.move_to_end(target)
-            while len(self._failures) > MAX_TRACKED_CLIENTS:
-                self._failures.popitem(last=False)
+            self._remember(target, stamps)
 
 
 class WriteGate:

@@ -113,6 +113,10 @@ def clean_password(password: str | None) -> str | None:
         return None
     if not password:
         raise Invalid("the password is empty", field="password")
+    if password != password.strip():
+        # Header values lose their outer spaces on the way in: such a password could be set
+        # through a form or JSON, and then never be sent back intact.
+        raise Invalid("a password cannot start or end with a space", field="password")
     if len(password.encode("utf-8", "surrogatepass")) > MAX_PASSWORD_BYTES:
         raise Invalid(f"the password is longer than {MAX_PASSWORD_BYTES} bytes", field="password")
     return password
@@ -144,6 +148,12 @@ def _file_rows(
         raise TooLarge(f"paste of {total} bytes is over the limit of {limit} bytes")
     if is_e2ee and len(files) != 1:
         raise Invalid("an end-to-end encrypted paste is one sealed record", field="files")
+    if is_e2ee and (files[0].name.strip() or files[0].language):
+        raise Invalid(
+            "an end-to-end encrypted paste keeps its file names and languages inside the sealed"
+            " record, never in the clear",
+            field="name" if files[0].name.strip() else "language",
+        )
     rows, seen = [], set()
     for position, f in enumerate(files):
         if not f.content:
@@ -159,7 +169,9 @@ def _file_rows(
             text: str | None = f.content.decode("utf-8")
         except UnicodeDecodeError:
             text = None
-        if is_e2ee and (text is None or not E2EE_CONTENT_RE.fullmatch(text)):
+        if is_e2ee and (
+            text is None or not E2EE_CONTENT_RE.fullmatch(text) or len(text) % 4 == 1
+        ):  # no base64 text has a length of 1 modulo 4
             raise Invalid(
                 "end-to-end encrypted content must be base64url of nonce and box", field="content"
             )
@@ -233,8 +245,11 @@ def create(
     password = clean_password(new.password)
     if password is not None and new.is_e2ee:
         raise Invalid("an end-to-end encrypted paste needs no password", field="password")
+    if new.is_e2ee and title:
+        raise Invalid(
+            "an end-to-end encrypted paste keeps its title inside the sealed record", field="title"
+        )
     rows = _file_rows(new.files, cfg, is_e2ee=new.is_e2ee, limit=_size_limit(cfg, new.owner_id))
-    _check_quota(store, cfg, new.owner_id, sum(len(r.content) for r in rows), now)
     token = ids.new_token() if new.owner_id is None else None
     searchable = not (new.burn or new.is_e2ee or password is not None)
     seal, key = None, None
@@ -248,6 +263,9 @@ def create(
             is_e2ee=new.is_e2ee, owner_id=new.owner_id, views=0, revision=1, seal=seal,
         )  # fmt: skip
         stored = rows if key is None else [_sealed_row(key, paste.id, title, rows)]
+        # Checked here, after the key derivation (which steps out of the write gate) and on the
+        # bytes as stored, so concurrent creates cannot all pass the same check.
+        _check_quota(store, cfg, new.owner_id, sum(len(r.content) for r in stored), now)
         if store.insert_paste(
             paste, stored, manage_hash=ids.hash_token(token) if token else None,
             searchable=searchable, seal=seal,
@@ -327,14 +345,17 @@ def unlock(
     if not password:
         raise Unauthorized("this paste is protected by a password", code="password_required")
     target = "password:" + paste.id
-    throttle.check(target, now)
+    stamp = throttle.begin(target, now)  # counted as wrong until it opens the record
     try:
         params = crypto.KdfParams.from_json(paste.seal or "")
         key = crypto.derive_key(password, params, _needed(gate))
         record = json.loads(crypto.unseal(key, paste.files[0].content, paste.id.encode("ascii")))
     except crypto.OpenFailed:
-        throttle.fail(target, now)
         raise Forbidden("wrong password", code="wrong_password") from None
+    except BaseException:  # busy (503) or a failure of ours: not a guess
+        throttle.forgive(target, stamp)
+        raise
+    throttle.forgive(target, stamp)
     files = tuple(
         PasteFile(i, f["name"], f["language"], content, len(content))
         for i, f in enumerate(record["files"])
@@ -419,6 +440,10 @@ def edit(
     if current is None:
         raise _missing(store, paste_id, now, actor)
     title = clean_title(change.title) if change.title is not None else current.title
+    if auth.is_e2ee and title:
+        raise Invalid(
+            "an end-to-end encrypted paste keeps its title inside the sealed record", field="title"
+        )
     if change.files is not None:
         rows = _file_rows(
             change.files, cfg, is_e2ee=auth.is_e2ee, limit=_size_limit(cfg, auth.owner_id)

@@ -14,6 +14,7 @@ from pastebox.janitor import Janitor
 from pastebox.store import open_store
 
 log = logging.getLogger(__name__)
+RESPONSES_IN_MEMORY = 2**62  # bytes of pending reply before waitress would use a temp file
 
 DRAIN_SECONDS = 10.0
 LOOP_TICK = 1.0
@@ -58,6 +59,10 @@ class Server:
             # Bodies stay in memory up to the cap: waitress would otherwise spool any body over
             # 512 KiB to a temp file, and a password paste's plaintext must never touch the disk.
             inbuf_overflow=cfg.max_body_bytes + BODY_SLACK,
+            # Replies likewise: waitress would spool any reply over 1 MiB that a slow client has
+            # not taken yet to a temp file, the opened text of a password paste included. The
+            # app has built the whole reply in memory already; waitress keeps it there too.
+            outbuf_overflow=RESPONSES_IN_MEMORY,
             expose_tracebacks=False,
             log_untrusted_proxy_headers=False,
         )

@@ -882,10 +882,32 @@ def test_search_never_indexes_burn_pastes(app, alice):
 
 
 def test_search_never_indexes_e2ee_pastes(app, alice):
-    create(app, exposure="public", isE2ee=True, content=SEALED, title="sealedthing")
+    create(app, exposure="public", isE2ee=True, content=SEALED)
     create(app, headers=key_header(alice), exposure="public", isE2ee=True, content=SEALED)
-    assert search(app, "sealedthing") == []
+    assert search(app, SEALED) == []
     assert search(app, SEALED, key_header(alice)) == []
+
+
+@pytest.mark.parametrize(
+    "clear",
+    [{"title": "my plans"}, {"name": "plans.txt"}, {"syntax": "python"}],
+    ids=["title", "name", "language"],
+)
+def test_an_e2ee_paste_refuses_anything_in_the_clear(app, clear):
+    body = {"content": SEALED, "isE2ee": True, **clear}
+    assert_json_error(app.post_json(PASTES, body, status=400), 400, "invalid")
+
+
+def test_an_e2ee_paste_cannot_be_given_a_title_in_the_clear_later(app):
+    created = create(app, isE2ee=True, content=SEALED)
+    res = app.patch_json(f"{PASTES}/{created['publicId']}", {"title": "my plans"},
+                         headers=token_header(created["manageToken"]), status=400)  # fmt: skip
+    assert assert_json_error(res, 400, "invalid")["field"] == "title"
+
+
+def test_e2ee_content_of_a_length_no_base64_has_is_refused(app):
+    body = {"content": "A" * 57, "isE2ee": True}  # 57 = 1 mod 4
+    assert_json_error(app.post_json(PASTES, body, status=400), 400, "invalid")
 
 
 def test_search_forgets_an_edited_pastes_old_words(app):

@@ -2,10 +2,14 @@
 only with the password from a header or the web form, never written in plaintext anywhere,
 wrong guesses throttled and never burning, argon2 bounded by a small gate."""
 
+import os
+import socket
 import sqlite3
 import threading
+import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import fetch
@@ -14,7 +18,7 @@ from test_pages import BROWSER, CURL, Document, reveal
 from test_site import block, new_paste, post_form
 
 from pastebox.app import services_of
-from pastebox.config import load_config
+from pastebox.config import ConfigError, load_config
 from pastebox.serving import Server
 
 PASTES = "/api/v1/pastes"
@@ -102,6 +106,18 @@ def test_a_password_in_the_url_is_refused(app, path):
     assert_json_error(res, 400, "password_in_url")
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/{id}"), ("POST", "/{id}"), ("GET", "/{id}/fork"), ("GET", "/{id}/edit"),
+     ("GET", "/{id}/delete"), ("POST", "/new"), ("GET", "/new"), ("GET", "/login")],
+)  # fmt: skip
+def test_a_password_in_a_browser_url_is_refused_too(app, method, path):
+    paste_id = create(app)
+    url = path.format(id=paste_id) + "?password=leaked"
+    res = app.request(url, method=method, headers=BROWSER, status=400)
+    assert "Paste-Authorization" in res.text and "leaked" not in res.text
+
+
 def test_curl_creates_with_a_password_form_field_or_header(app):
     made = []
     res = app.post("/", upload_files=[("file", "a.txt", b"one\n")],
@@ -117,6 +133,12 @@ def test_curl_creates_with_a_password_form_field_or_header(app):
 def test_curl_refuses_a_password_in_the_query_string_on_create(app):
     res = app.post("/?password=x", b"text\n", headers=CURL, status=400)
     assert_json_error(res, 400, "password_in_url")
+
+
+@pytest.mark.parametrize("password", [" pw", "pw ", "\tpw"])
+def test_a_password_with_outer_spaces_is_refused_as_no_header_could_carry_it(app, password):
+    res = app.post_json(PASTES, {"content": "x", "password": password}, status=400)
+    assert assert_json_error(res, 400, "invalid")["field"] == "password"
 
 
 def test_an_empty_password_is_refused(app):
@@ -199,11 +221,12 @@ def test_the_key_parameters_are_stored_but_never_the_password(app, db_path):
     assert '"kdf":"argon2id"' in seal and '"ops":2' in seal and '"mem":67108864' in seal
 
 
-def test_waitress_keeps_request_bodies_in_memory_up_to_the_cap(db_path):
+def test_waitress_keeps_request_bodies_and_replies_in_memory(db_path):
     cfg = load_config(env={}, flags={"db": db_path, "port": 0})
     server = Server(cfg)
     try:
         assert server.waitress.adj.inbuf_overflow >= cfg.max_body_bytes
+        assert server.waitress.adj.outbuf_overflow >= 64 * cfg.max_paste_bytes
     finally:
         server.waitress.close()
         server.store.close()
@@ -242,10 +265,59 @@ def test_when_every_kdf_slot_is_busy_a_read_is_503_with_retry_after(make_app):
     read(app, paste_id)
 
 
+def test_a_password_check_past_the_queue_is_503_at_once(make_app):
+    app = make_app(password_kdf_slots=1, password_kdf_queue=0, password_kdf_wait=30)
+    paste_id = create(app)
+    with services_of(app.app).kdf_gate:  # the one slot is taken; no one may wait
+        res = read(app, paste_id, status=503)
+    assert int(res.headers["Retry-After"]) >= 1
+
+
+def test_password_reads_spend_the_clients_rate_limit(make_app):
+    app = make_app(rate_limit=3)
+    paste_id = create(app)  # one write token spent
+    read(app, paste_id)
+    read(app, paste_id)
+    assert_json_error(read(app, paste_id, status=429), 429, "rate_limited")
+    app.get(f"/raw/{paste_id}", status=401)  # a read without a password costs nothing
+
+
+def test_the_argon2_slots_and_queue_must_leave_server_threads_free(db_path):
+    with pytest.raises(ConfigError, match="fewer than threads"):
+        load_config(env={}, flags={"db": db_path, "threads": 4, "password_kdf_queue": 2})
+
+
+def test_concurrent_wrong_guesses_cannot_all_pass_the_throttle(make_app):
+    app = make_app(password_kdf_queue=5, password_kdf_wait=30)
+    paste_id = create(app)
+    barrier = threading.Barrier(7)
+    statuses: list[int] = []
+
+    def guess() -> None:
+        barrier.wait(10)
+        statuses.append(read(app, paste_id, "wrong", status="*").status_int)
+
+    for _ in range(3):  # 21 guesses in bursts of 7
+        threads = [threading.Thread(target=guess) for _ in range(7)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        barrier.reset()
+    assert statuses.count(403) == 10
+    assert statuses.count(429) == 11
+
+
+def test_a_null_password_field_leaves_the_headers_password_in_force(app):
+    res = app.post_json(PASTES, {"content": "x", "password": None},
+                        headers={"Paste-Authorization": PASSWORD}, status=201)  # fmt: skip
+    assert res.json["hasPassword"] is True
+
+
 def test_the_kdf_gate_never_runs_more_than_its_slots_at_once(make_app, monkeypatch):
     import pastebox.crypto as crypto
 
-    app = make_app(password_kdf_slots=2, password_kdf_wait=30)
+    app = make_app(password_kdf_slots=2, password_kdf_queue=5, password_kdf_wait=30)
     paste_id = create(app)
     running, peak, lock = 0, 0, threading.Lock()
     real_kdf = crypto.argon2id.kdf
@@ -262,7 +334,7 @@ def test_the_kdf_gate_never_runs_more_than_its_slots_at_once(make_app, monkeypat
                 running -= 1
 
     monkeypatch.setattr(crypto.argon2id, "kdf", counted)
-    threads = [threading.Thread(target=read, args=(app, paste_id)) for _ in range(8)]
+    threads = [threading.Thread(target=read, args=(app, paste_id)) for _ in range(7)]
     for t in threads:
         t.start()
     for t in threads:
@@ -344,8 +416,11 @@ def test_sixteen_concurrent_readers_with_the_right_password_get_exactly_one_200(
         t.start()
     for t in threads:
         t.join(60)
+    # The one who burns it reads it; the rest learn it is gone, or (past the argon2 queue)
+    # are told to come back: never a second copy.
     assert len(statuses) == READERS
-    assert sorted(statuses) == [200] + [410] * (READERS - 1)
+    assert statuses.count(200) == 1
+    assert set(statuses) - {200} <= {410, 503}
 
 
 def test_the_server_log_never_holds_the_password_or_the_content(start_server):
@@ -359,3 +434,34 @@ def test_the_server_log_never_holds_the_password_or_the_content(start_server):
     assert fetch(f"{server.url}/raw/{paste_id}", headers={"Paste-Authorization": "x"}).status == 403
     server.stop()
     assert secret not in server.output
+
+
+def open_temp_files(pid: int) -> list[str]:
+    """Files the process holds open that are already deleted: spooled buffers (tempfile's
+    files are unlinked as soon as they are made)."""
+    found = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.endswith("(deleted)") and target.startswith("/"):
+            found.append(target)
+    return found
+
+
+def test_a_large_password_paste_sent_to_a_slow_reader_never_goes_to_a_temp_file(live_server):
+    secret = ("TOPSECRET-" * 200_001)[:2_000_000]
+    reply = fetch(f"{live_server.url}{PASTES}", "POST", {"content": secret, "password": PASSWORD},
+                  timeout=60)  # fmt: skip
+    paste_id = reply.json()["publicId"]
+    parts = urlsplit(live_server.url)
+    with socket.create_connection((parts.hostname, parts.port)) as slow:
+        slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        slow.sendall(
+            f"GET /raw/{paste_id} HTTP/1.1\r\nHost: x\r\n"
+            f"Paste-Authorization: {PASSWORD}\r\n\r\n".encode()
+        )
+        assert slow.recv(64).startswith(b"HTTP/1.1 200")  # the reply is being sent
+        time.sleep(1.0)  # a real slow reader: waitress holds the rest of the reply meanwhile
+        assert open_temp_files(live_server.proc.pid) == []

@@ -130,7 +130,10 @@ def new_paste_from_json(
         exposure=text_field(body, "exposure", "unlisted") or "unlisted",
         is_e2ee=bool_field(body, "isE2ee"),
         owner_id=actor.user_id,
-        password=text_field(body, "password") if "password" in body else header_password,
+        # null means "none given here": the header's password, if any, still applies.
+        password=text_field(body, "password")
+        if body.get("password") is not None
+        else header_password,
     )
 
 
@@ -197,7 +200,7 @@ def make_api(services: Services) -> bottle.Bottle:
     @app.get("/api/v1/pastes/<paste_id>")
     def get(paste_id: str):
         actor = services.actor(bottle.request)
-        secret = {"password": password_header(bottle.request), "gate": services.kdf_gate}
+        secret = services.password_secret(bottle.request)
         now = services.now()
         if bottle.request.method == "HEAD":  # HEAD never burns
             paste = pastes.peek(store, services.throttle, paste_id, actor, now, **secret)

@@ -14,6 +14,7 @@ from pastebox.limits import GuessThrottle, TokenBucket, WriteGate
 from pastebox.model import Actor, User
 from pastebox.render import Highlighted, Renderer
 from pastebox.store import Store
+from pastebox.web.convert import password_header
 from pastebox.web.csrf import VERIFIED as CSRF_VERIFIED
 
 # The manage token of a paste made in this browser, scoped to the paste's own path (web/site.py).
@@ -53,6 +54,15 @@ class Services:
             if first:
                 return first[:64]
         return request.environ.get("REMOTE_ADDR") or "unknown"
+
+    def password_secret(self, request: bottle.BaseRequest) -> dict:
+        """The keyword arguments that let a read open a password paste: the password from the
+        request's header and the server's argon2 gate. Each argon2 run costs the client one
+        token of its write rate limit, as a write would, so no client can keep the gate full."""
+        password = password_header(request)
+        if password is not None:
+            self.limiter.take(self.client(request), self.now())
+        return {"password": password, "gate": self.kdf_gate}
 
     def base_url(self, request: bottle.BaseRequest) -> str:
         """Absolute URL prefix for links: the configured one, else from the request's Host."""

@@ -20,11 +20,13 @@ CSRF_MAX_AGE = 365 * 86400
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
 _NEW = "pastebox.csrf_new"
 VERIFIED = "pastebox.csrf_ok"
+HANDED_OUT = "pastebox.csrf_handed_out"
 
 
 def csrf_token() -> str:
     """This browser's token: its cookie's, or a new one that the response will set."""
     environ = bottle.request.environ
+    environ[HANDED_OUT] = True  # the page carries a token: no cache may keep it (app.py)
     token = environ.get(_NEW) or bottle.request.get_cookie(CSRF_COOKIE) or ""
     if not _TOKEN_RE.fullmatch(token):
         token = ids.new_token()

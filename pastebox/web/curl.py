@@ -217,7 +217,7 @@ def make_curl(services: Services) -> bottle.Bottle:
 
     def read(paste_id: str) -> Paste:
         actor = services.actor(bottle.request)
-        secret = {"password": password_header(bottle.request), "gate": services.kdf_gate}
+        secret = services.password_secret(bottle.request)
         if bottle.request.method == "HEAD":  # HEAD never burns
             return pastes.peek(store, services.throttle, paste_id, actor, services.now(), **secret)
         return pastes.read(store, services.throttle, paste_id, actor, services.now(), **secret)

@@ -77,6 +77,14 @@ class ErrorShapePlugin:
             try:
                 if not _path_is_utf8(bottle.request.environ):
                     raise Invalid("the path is not valid UTF-8", code="invalid_path")
+                if "password" in bottle.request.query:
+                    # Refused on every route, before anything runs: URLs end up in logs.
+                    raise Invalid(
+                        "a password in the URL ends up in logs and browser history; send it in"
+                        " the Paste-Authorization header or the page's form",
+                        code="password_in_url",
+                        field="password",
+                    )
                 return callback(*args, **kwargs)
             except bottle.HTTPResponse:
                 raise
