@@ -69,15 +69,26 @@ def authenticate(
 ) -> User:
     """The user whose name and password these are. An unknown name costs the same hash as a
     known one and gets the same Forbidden; failures are throttled per account name, and while
-    they are, even the right password is RateLimited."""
+    they are, even the right password is RateLimited. A name no account can have (see
+    USER_NAME_RE) is refused the same way but never throttled: it has no account to protect,
+    and as a throttle key it would hold up to a form's size in memory."""
+    possible = USER_NAME_RE.fullmatch(name) is not None
     target = "login:" + name.lower()
-    throttle.check(target, now)
-    found = store.get_password_hash(name) if USER_NAME_RE.fullmatch(name) else None
-    user, stored = found if found else (None, None)
-    too_long = len(password.encode("utf-8", "surrogatepass")) > PASSWORD_MAX_BYTES
-    if too_long or not crypto.check_password(password, stored, gate) or user is None:
-        throttle.fail(target, now)
+    # Counted before the ~70 ms hash, so concurrent guesses cannot all pass the check.
+    stamp = throttle.begin(target, now) if possible else None
+    try:
+        found = store.get_password_hash(name) if possible else None
+        user, stored = found if found else (None, None)
+        too_long = len(password.encode("utf-8", "surrogatepass")) > PASSWORD_MAX_BYTES
+        right = not too_long and crypto.check_password(password, stored, gate) and user is not None
+    except BaseException:  # busy (503) or a failure of ours: not a guess
+        if stamp is not None:
+            throttle.forgive(target, stamp)
+        raise
+    if not right:
         raise Forbidden(WRONG_LOGIN, code="bad_login")
+    if stamp is not None:
+        throttle.forgive(target, stamp)
     return user
 
 

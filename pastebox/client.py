@@ -9,6 +9,7 @@ import base64
 import http.client
 import json
 import os
+import string
 import sys
 import tomllib
 import urllib.error
@@ -17,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from pastebox import crypto
 from pastebox.ids import is_paste_id
@@ -136,6 +137,36 @@ class ServerError(ClientError):
         self.http_status = http_status
 
 
+class RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """Follow no redirect: urllib would send X-Api-Key and Paste-Authorization on to whatever
+    host (or plain http) it names, and the API never redirects. The 3xx is left to become an
+    HTTPError, refused in request_json."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> None:
+        return None
+
+
+def redirect_refused(exc: urllib.error.HTTPError) -> ClientError:
+    location = exc.headers.get("Location") if exc.headers is not None else None
+    if not location:
+        return error_reply(exc)
+    exc.close()
+    # Absolute, and with no byte that could act on a terminal (as urllib itself quotes it).
+    target = urljoin(exc.url or "", location.strip())
+    target = quote(target, safe=string.punctuation, encoding="iso-8859-1", errors="replace")
+    return ClientError(
+        f"the server answered with a redirect to {target}; give that URL as --server"
+    )
+
+
 def request_json(
     server: str,
     method: str,
@@ -152,10 +183,13 @@ def request_json(
         request.add_header("Content-Type", "application/json")
     for name, value in (headers or {}).items():
         request.add_header(name, value)
+    opener = urllib.request.build_opener(RefuseRedirects)
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        with opener.open(request, timeout=TIMEOUT) as response:
             raw = response.read()
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            raise redirect_refused(exc) from None
         raise error_reply(exc) from None
     except urllib.error.URLError as exc:
         raise ClientError(f"cannot reach {server}: {describe(exc.reason)}") from None

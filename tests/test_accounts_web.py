@@ -5,8 +5,9 @@ may and may not do, the header links, and the `user password` command."""
 import io
 import re
 import sqlite3
+import threading
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 import webtest
@@ -21,6 +22,7 @@ from test_site import block, paste_id_of, post_form
 
 from pastebox import accounts, cli, ids
 from pastebox.accounts import SESSION_SECONDS
+from pastebox.app import services_of
 from pastebox.web.account import ME_PAGE_SIZE
 from pastebox.web.context import SESSION_COOKIE, TOKEN_COOKIE
 from pastebox.web.csrf import CSRF_COOKIE
@@ -266,6 +268,17 @@ def test_the_11th_wrong_password_for_one_account_in_15_minutes_is_429_even_if_ri
     login(browser(app), "alice", PASSWORD)
 
 
+@pytest.mark.parametrize("name", ["x" * 10_000, "a" * 41, "al ice", "-alice"])
+def test_a_name_no_account_can_have_is_a_wrong_log_in_that_takes_no_throttle_slot(alice, app, name):
+    throttle = services_of(app.app).throttle
+    tracked = len(throttle._failures)
+    for _ in range(11):  # one more than the throttle allows for a name that could be an account
+        res = login(browser(app), name, "guess guess", status=403)
+        assert error_text(res) == "wrong name or password"
+    assert len(throttle._failures) == tracked  # nothing kept for it, whatever its length
+    login(browser(app), "alice", PASSWORD)  # and the accounts that exist are untouched
+
+
 def test_log_in_goes_on_to_a_local_next_path(alice, app):
     other = browser(app)
     res = login(other, next="/settings?tab=keys")
@@ -485,6 +498,19 @@ def test_one_user_cannot_revoke_another_users_key(alice, bob):
     assert key_works(alice, key) and key_ids(alice) == [key_id]
 
 
+@pytest.mark.parametrize(
+    "key_id",
+    [str(2**63), "99999999999999999999999", "9" * 5000, str(2**63 - 1), "0", "-1", "1e3",
+     quote("\uff11"), quote("\u0661")],  # fullwidth and Arabic-Indic digit one
+)  # fmt: skip
+def test_revoking_a_key_id_no_key_can_have_is_404_and_revokes_nothing(alice, key_id):
+    key = create_key(alice)
+    (only,) = key_ids(alice)
+    res = submit(alice, f"/settings/keys/{key_id}/revoke", 404)
+    assert "no such API key" in error_text(res)
+    assert key_works(alice, key) and key_ids(alice) == [only]
+
+
 def test_a_key_label_that_is_too_long_or_not_one_line_is_refused(alice):
     res = submit(alice, "/settings/keys", 400, label="x" * 101)
     assert "at most 100" in error_text(res)
@@ -635,7 +661,7 @@ def test_the_header_offers_my_pastes_settings_and_log_out_when_signed_in(alice):
         text,
     )
     assert 'href="/login"' not in text
-    assert res.headers["Cache-Control"] == "private"
+    assert res.headers["Cache-Control"] == "no-store"  # it carries the log-out form's token
     assert_no_active_markup(text)
 
 
@@ -714,3 +740,27 @@ def test_a_too_short_password_from_stdin_is_refused(app, monkeypatch, db_path, s
     assert "at least 8" in capsys.readouterr().err
     login(browser(app), "frank", "short", status=403)
     assert (store.get_user("frank") is None) == (command == "add")
+
+
+def test_concurrent_wrong_log_ins_cannot_all_pass_the_throttle(make_app):
+    app = make_app(registration="open", password_kdf_queue=5, password_kdf_wait=30)
+    signup(app)
+    browsers = [browser(app) for _ in range(7)]
+    for b in browsers:
+        csrf(b)
+    statuses: list[int] = []
+    barrier = threading.Barrier(len(browsers))
+
+    def guess(b) -> None:
+        barrier.wait(10)
+        statuses.append(login(b, password="wrong password", status="*").status_int)
+
+    for _ in range(3):  # 21 guesses in bursts of 7
+        threads = [threading.Thread(target=guess, args=(b,)) for b in browsers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        barrier.reset()
+    assert statuses.count(403) == 10
+    assert statuses.count(429) == 11

@@ -1,12 +1,16 @@
 """The command-line client as a contract: `python -m pastebox paste|get …` in a subprocess against
 a real server, its output and exit status; plus its link parsing and settings in-process."""
 
+import contextlib
+import http.server
+import json
 import os
 import re
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -401,6 +405,111 @@ def test_an_unreachable_server_exits_1_with_one_line(pastebox, dead_url, command
     result = pastebox(*command, "--server", dead_url, input=b"x")
     assert (result.returncode, result.stdout) == (1, b"")
     assert one_line(result.stderr) == f"pastebox: cannot reach {dead_url}: connection refused"
+
+
+@dataclass(frozen=True)
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@contextlib.contextmanager
+def serve(answer: Callable[[http.server.BaseHTTPRequestHandler], None]) -> Iterator[str]:
+    """A tiny HTTP server on a free local port, in a thread; `answer` replies to each request."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def reply(self) -> None:
+            answer(self)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = reply
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[tuple[str, list[Received]]]:
+    """Another host, which records every request it gets and answers it as a server would (a
+    client that followed a redirect here would think it had succeeded)."""
+    received: list[Received] = []
+
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length) if length else b""
+        received.append(Received(handler.command, handler.path, dict(handler.headers), body))
+        reply = json.dumps(
+            {
+                "url": "http://127.0.0.1:9/ABCDEFGHIJ",
+                "files": [{"name": "a.txt", "content": "followed\n"}],
+            }
+        ).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(reply)))
+        handler.end_headers()
+        handler.wfile.write(reply)
+
+    with serve(answer) as url:
+        yield url, received
+
+
+def redirecting(status: int, location: str) -> contextlib.AbstractContextManager[str]:
+    """A server that answers every request with `status` and `Location: location`."""
+
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return serve(answer)
+
+
+REDIRECTED_KEY, REDIRECTED_PASSWORD = "my-secret-api-key", "my secret password"
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+@pytest.mark.parametrize("command", ["paste", "get"])
+def test_a_redirect_is_never_followed_and_nothing_reaches_the_host_it_names(
+    pastebox, elsewhere, status, command
+):
+    other_url, received = elsewhere
+    target = f"{other_url}/api/v1/pastes"
+    with redirecting(status, target) as server:
+        args = ["--server", server, "--api-key", REDIRECTED_KEY, "--password", REDIRECTED_PASSWORD]
+        if command == "get":
+            result = pastebox("get", "ABCDEFGHIJ", *args)
+        else:
+            result = pastebox("paste", *args, input=b"secret text\n")
+    sent = repr(received)
+    assert REDIRECTED_KEY not in sent and REDIRECTED_PASSWORD not in sent
+    assert received == []  # not even asked: the API never redirects, so neither does its client
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert one_line(result.stderr) == (
+        f"pastebox: the server answered with a redirect to {target}; give that URL as --server"
+    )
+
+
+def test_a_relative_redirect_is_named_in_full_and_not_followed(pastebox):
+    with redirecting(302, "/pastebox/api/v1/pastes/ABCDEFGHIJ") as server:
+        result = pastebox("get", "ABCDEFGHIJ", "--server", server, "--api-key", REDIRECTED_KEY)
+    assert (result.returncode, result.stdout) == (1, b"")
+    assert one_line(result.stderr) == (
+        f"pastebox: the server answered with a redirect to "
+        f"{server}/pastebox/api/v1/pastes/ABCDEFGHIJ; give that URL as --server"
+    )
 
 
 def test_a_binary_file_is_refused_before_anything_is_sent(pastebox, dead_url, tmp_path):

@@ -424,6 +424,23 @@ def test_a_rate_limited_form_comes_back_429_with_retry_after_and_the_input_kept(
     assert_form_kept(form, BASE_FORM)
 
 
+def test_a_password_form_while_the_password_gate_is_busy_comes_back_503_with_retry_after(
+    make_app,
+):
+    app = make_app(password_kdf_slots=1, password_kdf_wait=0.05)
+    password = "a long paste password"
+    fields = [*form_fields(BASE_FORM), ("password", password)]
+    with services_of(app.app).kdf_gate:  # every argon2 slot is taken (by this test)
+        res = post_form(app, "/new", fields, status=503)
+    assert int(res.headers["Retry-After"]) >= 1
+    assert_html_security_headers(res)
+    form = FormPage(res.text)
+    assert "busy" in form.error
+    assert_form_kept(form, BASE_FORM)
+    assert password not in res.text and not token_cookies(res)
+    post_form(app, "/new", fields, status=303)  # and once a slot is free, it goes through
+
+
 def test_a_paste_over_the_size_limit_comes_back_413_with_the_input_kept(make_app):
     app = make_app(max_paste_bytes=16)
     sent = {**BASE_FORM, "files": [("big.txt", "", "x" * 17)]}
@@ -658,6 +675,44 @@ def test_delete_without_a_token_is_refused_and_the_paste_survives(app):
     paste_id = create(app)
     post_form(app, f"/{paste_id}/delete", [], status=400)
     app.get(f"/raw/{paste_id}", status=200)
+
+
+SEALED_PASSWORD = "correct horse battery"
+
+
+def test_the_maker_deletes_a_password_paste_in_the_browser_without_its_password(app):
+    paste_id = new_paste(
+        app, block("a.txt", "sealed words\n"), title="Sealed title", password=SEALED_PASSWORD
+    )
+    res = app.get(f"/{paste_id}/delete", headers=BROWSER, status=200)
+    assert f'<form method="post" action="/{paste_id}/delete"' in res.text
+    assert 'name="token"' not in res.text  # the cookie has the token; no password is asked
+    assert paste_id in res.text
+    assert "Sealed title" not in res.text and "sealed words" not in res.text
+    res = post_form(app, f"/{paste_id}/delete", [], status=200)
+    assert "<h1>Deleted</h1>" in res.text
+    page(app, paste_id, status=410)
+
+
+def test_a_password_paste_is_deleted_with_its_manage_token_typed_in(app):
+    paste_id, token = create_with_token(app, content="sealed words\n", password=SEALED_PASSWORD)
+    other = stranger(app)
+    res = other.get(f"/{paste_id}/delete", headers=BROWSER, status=200)
+    assert 'name="token"' in res.text and "sealed words" not in res.text
+    post_form(other, f"/{paste_id}/delete", [("token", "wrong-token")], status=403)
+    post_form(other, f"/{paste_id}/delete", [("token", token)], status=200)
+    page(app, paste_id, status=410)
+
+
+def test_a_private_password_paste_is_404_to_other_browsers_delete_page(app):
+    paste_id = new_paste(
+        app, block("a.txt", "sealed words\n"), exposure="private", password=SEALED_PASSWORD
+    )
+    other = stranger(app)
+    res = other.get(f"/{paste_id}/delete", headers=BROWSER, status=404)
+    assert "sealed words" not in res.text
+    post_form(other, f"/{paste_id}/delete", [], status=404)
+    app.get(f"/{paste_id}/delete", headers=BROWSER, status=200)  # still there for its maker
 
 
 # -- private pastes made in the browser ------------------------------------------------------

@@ -29,6 +29,7 @@ MAX_NEXT_CHARS = 2048
 # another site), printable ASCII without spaces or backslashes.
 _LOCAL_PATH_RE = re.compile(r"/(?![/\\])[\x21-\x5b\x5d-\x7e]*")
 NO_STORE = {"Content-Type": pages.HTML_TYPE, "Cache-Control": "no-store"}
+MAX_KEY_ID = 2**63 - 1  # the largest integer SQLite can bind (a row id is at most this)
 
 
 def safe_next(value: str | None) -> str:
@@ -57,6 +58,16 @@ def _read_fields() -> dict[str, str]:
     request = bottle.request
     body = read_body(request.environ, pages.SMALL_FORM_BYTES)
     return parse_small_form(body, request.environ.get("CONTENT_TYPE", ""))
+
+
+def _key_id(text: str) -> int:
+    """The API key id in a revoke URL; NotFound (as for a key that is not there) for anything
+    that could be no key's id: not plain ASCII digits, 0, or too large for SQLite."""
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_KEY_ID)):
+        number = int(text)
+        if 1 <= number <= MAX_KEY_ID:
+            return number
+    raise NotFound("you have no such API key")
 
 
 def _rate_limit(services: Services) -> None:
@@ -270,14 +281,14 @@ def make_account(services: Services) -> bottle.Bottle:
             return settings_page(user, error=exc, error_form="key", label=label)
         return settings_page(user, new_key=key)
 
-    @app.post("/settings/keys/<key_id:int>/revoke", skip=["write_limit"])
-    def revoke_key(key_id: int):
+    @app.post("/settings/keys/<key_id>/revoke", skip=["write_limit"])
+    def revoke_key(key_id: str):
         _, user = checked_form()
         if user is None:
             return login_redirect("/settings")
         try:
             _rate_limit(services)
-            accounts.revoke_api_key(store, user, key_id)
+            accounts.revoke_api_key(store, user, _key_id(key_id))
         except PasteboxError as exc:
             return settings_page(user, error=exc, error_form="keys")
         return bottle.HTTPResponse(status=303, Location="/settings")

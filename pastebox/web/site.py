@@ -11,7 +11,7 @@ import json
 import bottle
 
 from pastebox import pastes
-from pastebox.errors import Invalid, PasteboxError, RateLimited
+from pastebox.errors import Invalid, PasteboxError, RateLimited, Unavailable
 from pastebox.limits import read_body
 from pastebox.model import Actor, Paste
 from pastebox.web import pages
@@ -66,7 +66,7 @@ def form_page(
     headers = {"Content-Type": pages.HTML_TYPE}
     if paste is not None and paste.exposure == "private":
         headers["Cache-Control"] = "no-store"
-    if isinstance(error, RateLimited):
+    if isinstance(error, RateLimited | Unavailable):  # 429, or 503 while the argon2 gate is busy
         headers["Retry-After"] = str(error.retry_after)
     return bottle.HTTPResponse(body, error.status if error else 200, **headers)
 
@@ -264,16 +264,23 @@ def make_site(services: Services) -> bottle.Bottle:
                              need_token=need_token)  # fmt: skip
         return bottle.HTTPResponse(status=303, Location=f"/{paste_id}")
 
+    def deletable(paste_id: str) -> Paste:
+        """The paste the delete page asks about. Deleting takes the manage token (or owning the
+        paste), never the password: a password paste stays locked here, so the page shows
+        nothing sealed (not even the title; it is named by its id)."""
+        return pastes.peek(store, throttle, paste_id, actor_with_token(), services.now(),
+                           locked_ok=True)  # fmt: skip
+
     @app.get("/<paste_id>/delete")
     def delete_form(paste_id: str):
-        paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
+        paste = deletable(paste_id)
         body = pages.page("delete.tpl", paste=paste, error="", need_token=needs_token(paste))
         return bottle.HTTPResponse(body, 200, Content_Type=pages.HTML_TYPE)
 
     @app.post("/<paste_id>/delete", skip=["write_limit"])
     def delete(paste_id: str):
         form, refused = _checked_form(services)
-        paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
+        paste = deletable(paste_id)
         need_token = needs_token(paste)
         try:
             if refused or form is None:
