@@ -197,6 +197,26 @@ def start_server(db_path: str):
         server.kill()
 
 
+def in_bursts(attempt, bursts: int, size: int) -> list[int]:
+    """Run `attempt()` (returning a status) `size` at a time from as many threads released
+    together by a barrier, `bursts` times; every status, in the order they came."""
+    statuses: list[int] = []
+    barrier = threading.Barrier(size)
+
+    def run() -> None:
+        barrier.wait(10)
+        statuses.append(attempt())
+
+    for _ in range(bursts):
+        threads = [threading.Thread(target=run) for _ in range(size)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        barrier.reset()
+    return statuses
+
+
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05) -> bool:
     """Poll for an outside process (a real server) to reach a state; never for in-process time."""
     deadline = time.monotonic() + timeout

@@ -5,12 +5,12 @@ may and may not do, the header links, and the `user password` command."""
 import io
 import re
 import sqlite3
-import threading
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
 import webtest
+from conftest import in_bursts
 from test_pages import (
     BROWSER,
     assert_html_security_headers,
@@ -748,19 +748,11 @@ def test_concurrent_wrong_log_ins_cannot_all_pass_the_throttle(make_app):
     browsers = [browser(app) for _ in range(7)]
     for b in browsers:
         csrf(b)
-    statuses: list[int] = []
-    barrier = threading.Barrier(len(browsers))
-
-    def guess(b) -> None:
-        barrier.wait(10)
-        statuses.append(login(b, password="wrong password", status="*").status_int)
-
-    for _ in range(3):  # 21 guesses in bursts of 7
-        threads = [threading.Thread(target=guess, args=(b,)) for b in browsers]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
-        barrier.reset()
+    turns = iter(browsers * 3)  # each burst of 7 uses every browser once
+    statuses = in_bursts(
+        lambda: login(next(turns), password="wrong password", status="*").status_int,
+        bursts=3,
+        size=7,
+    )
     assert statuses.count(403) == 10
     assert statuses.count(429) == 11

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import fetch
+from conftest import fetch, in_bursts
 from expect import assert_json_error
 from test_pages import BROWSER, CURL, Document, reveal
 from test_site import block, new_paste, post_form
@@ -290,20 +290,9 @@ def test_the_argon2_slots_and_queue_must_leave_server_threads_free(db_path):
 def test_concurrent_wrong_guesses_cannot_all_pass_the_throttle(make_app):
     app = make_app(password_kdf_queue=5, password_kdf_wait=30)
     paste_id = create(app)
-    barrier = threading.Barrier(7)
-    statuses: list[int] = []
-
-    def guess() -> None:
-        barrier.wait(10)
-        statuses.append(read(app, paste_id, "wrong", status="*").status_int)
-
-    for _ in range(3):  # 21 guesses in bursts of 7
-        threads = [threading.Thread(target=guess) for _ in range(7)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(30)
-        barrier.reset()
+    statuses = in_bursts(
+        lambda: read(app, paste_id, "wrong", status="*").status_int, bursts=3, size=7
+    )
     assert statuses.count(403) == 10
     assert statuses.count(429) == 11
 
