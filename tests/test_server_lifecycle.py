@@ -37,6 +37,9 @@ def refuses_connections(url: str) -> bool:
         socket.create_connection(address(url), timeout=1).close()
     except ConnectionRefusedError:
         return True
+    except ConnectionResetError:
+        # Caught in the listening socket's backlog as it closed: reset, never accepted.
+        return True
     return False
 
 
