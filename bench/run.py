@@ -118,10 +118,10 @@ def check_page(url: str) -> int:
 
 def sign_in(db: str) -> str:
     """A user and a session made in the database, as a log-in would make them; returns the
-    session cookie ("pastebox_session=…") of a signed-in browser. Made here rather than by
+    cookies ("pastebox_session=…; pastebox_csrf=…") of a signed-in browser. Made here rather than by
     POST /login so that the server's peak RSS measures serving, not one 64 MiB argon2 run."""
     sys.path.insert(0, str(ROOT))
-    from pastebox import accounts
+    from pastebox import accounts, ids
     from pastebox.store import open_store
 
     store = open_store(db)
@@ -130,7 +130,8 @@ def sign_in(db: str) -> str:
         token = accounts.start_session(store, user, time.time())
     finally:
         store.close()
-    return f"pastebox_session={token}"
+    # A browser holds the form token's cookie from its first page on, as it holds the session's.
+    return f"pastebox_session={token}; pastebox_csrf={ids.new_token()}"
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
