@@ -13,12 +13,11 @@ import bottle
 
 from pastebox import accounts, pastes
 from pastebox.errors import Invalid, NotFound, PasteboxError, RateLimited, Unavailable
-from pastebox.limits import read_body
 from pastebox.model import Actor, PasteSummary, User
 from pastebox.web import pages
 from pastebox.web.context import SESSION_COOKIE, Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf, renew_csrf
-from pastebox.web.payload import parse_small_form
+from pastebox.web.payload import read_small_form
 from pastebox.web.plugins import surface
 
 ME_PAGE_SIZE = 50
@@ -55,9 +54,7 @@ def session_cookie(token: str, max_age: int, *, secure: bool) -> str:
 
 
 def _read_fields() -> dict[str, str]:
-    request = bottle.request
-    body = read_body(request.environ, pages.SMALL_FORM_BYTES)
-    return parse_small_form(body, request.environ.get("CONTENT_TYPE", ""))
+    return read_small_form(bottle.request.environ)
 
 
 def _key_id(text: str) -> int:

@@ -76,7 +76,7 @@ def _flag(value: str, key: str) -> bool:
 def _options(request: bottle.BaseRequest, parts: list[Part]) -> dict[str, str]:
     """Options from the query string, overridden by form fields of the same name."""
     options = {}
-    header = password_header(request)  # also refuses ?password=
+    header = password_header(request)
     if header is not None:
         options["password"] = header
     for key in OPTION_FIELDS:

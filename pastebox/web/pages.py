@@ -20,12 +20,11 @@ from pygments.util import ClassNotFound
 from pastebox import pastes, render
 from pastebox.config import Config, parse_ttl
 from pastebox.errors import Forbidden, Invalid, PasteboxError, RateLimited, Unauthorized
-from pastebox.limits import read_body
 from pastebox.model import Actor, Paste, PasteFile, SearchHit, User
 from pastebox.render import Highlighted
 from pastebox.web.context import SERVICES_KEY, TOKEN_COOKIE, Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf, csrf_field
-from pastebox.web.payload import parse_small_form
+from pastebox.web.payload import read_small_form
 from pastebox.web.plugins import json_error, new_bottle
 from pastebox.web.vendor import e2ee_scripts
 
@@ -33,7 +32,6 @@ TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates"
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 HTML_TYPE = "text/html; charset=utf-8"
 SEARCH_PAGE_SIZE = 20
-SMALL_FORM_BYTES = 16 * 1024  # a confirm button, a password, a log-in
 # Where view.tpl puts a file's highlighted lines. Escaped template text cannot contain it (its
 # "<" would be "&lt;"), so splitting the rendered page on it finds only these places.
 CODE_MARK = "<!--pastebox:code-->"
@@ -378,9 +376,7 @@ def reveal_page(services: Services, paste_id: str):
     """POST from the burn interstitial or the password form: read the paste (claiming a burn
     paste) and show it, never cached. A wrong password comes back on the form; it burns nothing."""
     request = bottle.request
-    fields = parse_small_form(
-        read_body(request.environ, SMALL_FORM_BYTES), request.environ.get("CONTENT_TYPE", "")
-    )
+    fields = read_small_form(request.environ)
     check_csrf(fields.get(CSRF_FIELD))
     actor = services.actor(request)
     password = fields.get("password") or None

@@ -7,9 +7,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from pastebox.errors import Invalid, UnsupportedMedia
+from pastebox.limits import read_body
 
 MAX_JSON_DEPTH = 32
 MAX_PARTS = 256
+SMALL_FORM_BYTES = 16 * 1024  # a confirm button, a password, a log-in
 # One parameter: token=token or token="quoted string", then the end or the next ";".
 _PARAM_RE = re.compile(r'[\s;]*([A-Za-z0-9_.\-*]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;"\s]*)\s*(?:;|$)')
 
@@ -195,3 +197,9 @@ def parse_small_form(body: bytes, content_type: str) -> dict[str, str]:
             raise Invalid(f"form field {name[:40]!r} is sent twice", field=name[:40])
         fields[name] = value
     return fields
+
+
+def read_small_form(environ: dict) -> dict[str, str]:
+    """A small form's fields, read from the request body with the SMALL_FORM_BYTES cap."""
+    body = read_body(environ, SMALL_FORM_BYTES)
+    return parse_small_form(body, environ.get("CONTENT_TYPE", ""))
