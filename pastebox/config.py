@@ -4,6 +4,7 @@ Every setting carries its help text here; `--help`, the README table and a test 
 """
 
 import dataclasses
+import ipaddress
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -30,6 +31,15 @@ TTL_UNITS = {
     "s": SECOND, "sec": SECOND, "m": MINUTE, "min": MINUTE, "h": HOUR, "d": DAY,
     "w": WEEK, "mo": MONTH, "month": MONTH, "y": YEAR,
 }  # fmt: skip
+
+
+# What a trusted reverse proxy may tell the server (the names waitress knows; X-Forwarded-By is
+# left out: nothing reads it).
+PROXY_HEADERS = frozenset(
+    {"forwarded", "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port"}
+)
+LOOPBACK = "127.0.0.1"
+MAX_PROXY_HOPS = 10
 
 
 class ConfigError(ValueError):
@@ -124,6 +134,34 @@ def _cpu_pin(value: Any) -> str:
     raise ValueError(f"expected auto, off or a CPU number, got {value!r}")
 
 
+def _trusted_proxy(value: Any) -> str:
+    """'' / false -> '' (no proxy), true -> '127.0.0.1', '*', or one IP address (normalised,
+    since the server compares it as a string with the peer's address)."""
+    text = str(value).strip().lower()
+    if value is False or text in ("", "0", "false", "no", "off"):
+        return ""
+    if value is True or text in ("1", "true", "yes", "on"):
+        return LOOPBACK
+    if text == "*":
+        return text
+    try:
+        return str(ipaddress.ip_address(text))
+    except ValueError:
+        raise ValueError(f"expected the proxy's IP address, * or false, got {value!r}") from None
+
+
+def _proxy_headers(value: Any) -> str:
+    """'X-Forwarded-For, x-forwarded-proto' -> 'x-forwarded-for,x-forwarded-proto'."""
+    items = value if isinstance(value, list) else str(value).split(",")
+    names = sorted({str(name).strip().lower() for name in items} - {""})
+    unknown = set(names) - PROXY_HEADERS
+    if unknown or not names:
+        raise ValueError(f"expected some of {', '.join(sorted(PROXY_HEADERS))}, got {value!r}")
+    if "forwarded" in names and len(names) > 1:
+        raise ValueError("forwarded and the x-forwarded-* headers cannot be trusted together")
+    return ",".join(names)
+
+
 def setting(
     default: Any,
     parse: Callable[[Any], Any],
@@ -181,8 +219,22 @@ class Config:
     rate_limit: int = setting(
         60, _int, "Writes per minute per client (token bucket); 0 turns it off.", minimum=0
     )
-    trust_proxy: bool = setting(
-        False, _bool, "Take the client address from X-Forwarded-For (only behind a proxy you run)."
+    trust_proxy: str = setting(
+        "",
+        _trusted_proxy,
+        "Address of the reverse proxy whose trust_proxy_headers name the client and scheme, e.g. 127.0.0.1 (true means 127.0.0.1); * trusts every peer (only when nothing else can reach the server); empty or false: such headers are dropped.",
+    )
+    trust_proxy_hops: int = setting(
+        1,
+        _int,
+        "Proxies in the chain in front of the server: the client is this many entries from the right of X-Forwarded-For (the entry the first proxy wrote).",
+        minimum=1,
+        maximum=MAX_PROXY_HOPS,
+    )
+    trust_proxy_headers: str = setting(
+        "x-forwarded-for,x-forwarded-proto",
+        _proxy_headers,
+        "Headers taken from the trusted proxy, comma-separated: x-forwarded-for, x-forwarded-proto, x-forwarded-host, x-forwarded-port; or forwarded alone.",
     )
     synchronous: str = setting(
         "full",

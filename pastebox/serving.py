@@ -11,6 +11,7 @@ from waitress import wasyncore
 from pastebox.app import create_app, services_of
 from pastebox.config import Config
 from pastebox.janitor import Janitor
+from pastebox.proxy import waitress_settings
 from pastebox.store import open_store
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,9 @@ class Server:
             outbuf_overflow=RESPONSES_IN_MEMORY,
             expose_tracebacks=False,
             log_untrusted_proxy_headers=False,
+            # Proxy headers count only from cfg.trust_proxy; waitress rewrites the client address,
+            # scheme and host from them before the app runs (pastebox/proxy.py).
+            **waitress_settings(cfg),
         )
         self.janitor = Janitor(self.store, cfg.janitor_interval)
         self._stopping = False

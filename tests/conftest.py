@@ -1,11 +1,14 @@
 """Shared fixtures: a fake clock, a config and store on a temporary database, the in-process app,
 and a real `python -m pastebox` server on a free port."""
 
+import getpass
 import http.client
 import json
 import os
 import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +25,7 @@ import webtest
 
 from pastebox.app import create_app
 from pastebox.config import Config, load_config
+from pastebox.proxy import behind_proxy
 from pastebox.render import Renderer
 from pastebox.store import Store, open_store
 
@@ -92,7 +96,10 @@ def make_app(store: Store, clock: FakeClock, renderer: Renderer, make_config):
 
     def make(*, renderer: Renderer = shared, **overrides) -> webtest.TestApp:
         config = make_config(**overrides)
-        return webtest.TestApp(create_app(config, store, now=clock, renderer=renderer))
+        app = create_app(config, store, now=clock, renderer=renderer)
+        # With a trusted proxy, its headers are translated as waitress does under the server;
+        # without one the app reads no proxy header at all (waitress drops them anyway).
+        return webtest.TestApp(behind_proxy(app, config) if config.trust_proxy else app)
 
     return make
 
@@ -230,7 +237,7 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05) -> bool
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that start a real server are marked `server` (make test-fast skips them)."""
     for item in items:
-        if {"live_server", "start_server"} & set(getattr(item, "fixturenames", ())):
+        if {"live_server", "start_server", "start_nginx"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.server)
 
 
@@ -250,10 +257,12 @@ def fetch(
     body: bytes | dict | None = None,
     headers: dict[str, str] | None = None,
     timeout: float = 10.0,
+    source: str | None = None,
 ) -> Reply:
     """One request to a real server; every status comes back as a Reply, none raises.
 
-    A dict body is sent as JSON.
+    A dict body is sent as JSON; `source` is the local address to connect from (any of
+    127.0.0.0/8 on loopback), so one test can be several clients.
     """
     headers = dict(headers or {})
     if isinstance(body, dict):
@@ -261,10 +270,128 @@ def fetch(
         headers.setdefault("Content-Type", "application/json")
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    bind = (source, 0) if source else None
+    conn = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=timeout, source_address=bind
+    )
     try:
         conn.request(method, target, body=body, headers=headers)
         response = conn.getresponse()
         return Reply(response.status, response.headers, response.read())
     finally:
         conn.close()
+
+
+# -- a real nginx in front -------------------------------------------------------------------
+
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+NGINX_CONF = """
+worker_processes 1;
+{user}
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    client_max_body_size 16m;
+    proxy_http_version 1.1;
+    # A block that sets any proxy_set_header inherits none from outside: each sets all three.
+    server {{
+        listen 127.0.0.1:{plain_port};
+        location / {{
+            proxy_pass {upstream};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+    # Stands in for a server block that terminates TLS: it tells the app the scheme was https.
+    server {{
+        listen 127.0.0.1:{tls_port};
+        location / {{
+            proxy_pass {upstream};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto https;
+        }}
+    }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Nginx:
+    """Debian's nginx in the foreground (`daemon off`), proxying to `upstream`."""
+
+    proc: subprocess.Popen
+    dir: Path
+    url: str  # plain http: X-Forwarded-Proto $scheme
+    tls_url: str  # as if TLS ended here: X-Forwarded-Proto https
+
+    @property
+    def error_log(self) -> str:
+        log = self.dir / "error.log"
+        return log.read_text() if log.exists() else ""
+
+
+@pytest.fixture
+def start_nginx(tmp_path: Path):
+    """Factory: an nginx reverse proxy in front of `upstream` (a URL), with its config, pid,
+    logs and temp files in a temporary directory; skipped when nginx is not installed."""
+    if NGINX is None:
+        pytest.skip("nginx is not installed (Debian: apt-get install nginx)")
+    started: list[Nginx] = []
+
+    def start(upstream: str) -> Nginx:
+        where = tmp_path / f"nginx{len(started)}"
+        where.mkdir()
+        plain, tls = free_port(), free_port()
+        # As root, nginx's workers would run as nobody and could not use the temp paths.
+        user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
+        conf = where / "nginx.conf"
+        conf.write_text(
+            NGINX_CONF.format(
+                user=user, dir=where, plain_port=plain, tls_port=tls, upstream=upstream
+            )
+        )
+        proc = subprocess.Popen(
+            [NGINX, "-c", str(conf), "-p", str(where), "-g", "daemon off;"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        nginx = Nginx(proc, where, f"http://127.0.0.1:{plain}", f"http://127.0.0.1:{tls}")
+        started.append(nginx)
+        if not wait_until(lambda: proc.poll() is not None or _accepts(plain) and _accepts(tls)):
+            raise RuntimeError("nginx did not start:\n" + nginx.error_log)
+        if proc.poll() is not None:
+            raise RuntimeError("nginx exited:\n" + nginx.error_log)
+        return nginx
+
+    yield start
+    for nginx in started:
+        nginx.proc.terminate()
+        try:
+            nginx.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            nginx.proc.kill()
+            nginx.proc.wait(10)
+
+
+def _accepts(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False

@@ -225,7 +225,7 @@ def test_x_forwarded_for_is_ignored_without_trust_proxy(make_app):
 
 
 def test_x_forwarded_for_names_the_client_behind_a_trusted_proxy(make_app):
-    app = make_app(rate_limit=2, trust_proxy=True)
+    app = make_app(rate_limit=2, trust_proxy="10.0.0.1")  # the proxy's address
     for _ in range(2):
         write(app, "10.0.0.1", status=201, HTTP_X_FORWARDED_FOR="1.1.1.1")
     assert_rate_limited(write(app, "10.0.0.1", status=429, HTTP_X_FORWARDED_FOR="1.1.1.1"))
@@ -233,7 +233,9 @@ def test_x_forwarded_for_names_the_client_behind_a_trusted_proxy(make_app):
 
 
 def test_behind_a_trusted_proxy_the_first_forwarded_hop_is_the_client(make_app):
-    app = make_app(rate_limit=2, trust_proxy=True)
+    # Two proxies in a chain (every peer here is one): the first of the last two hops is the
+    # client; an earlier hop is whatever the client wrote (tests/test_proxy.py).
+    app = make_app(rate_limit=2, trust_proxy="*", trust_proxy_hops=2)
     write(app, "10.0.0.1", status=201, HTTP_X_FORWARDED_FOR="1.1.1.1, 10.9.9.9")
     write(app, "10.0.0.2", status=201, HTTP_X_FORWARDED_FOR="1.1.1.1")
     res = write(app, "10.0.0.3", status=429, HTTP_X_FORWARDED_FOR=" 1.1.1.1 ,192.168.0.1")
@@ -241,7 +243,7 @@ def test_behind_a_trusted_proxy_the_first_forwarded_hop_is_the_client(make_app):
 
 
 def test_behind_a_trusted_proxy_a_request_without_x_forwarded_for_uses_the_peer(make_app):
-    app = make_app(rate_limit=1, trust_proxy=True)
+    app = make_app(rate_limit=1, trust_proxy="10.0.0.1")
     write(app, "10.0.0.1", status=201)
     assert_rate_limited(write(app, "10.0.0.1", status=429))
     write(app, "10.0.0.1", status=201, HTTP_X_FORWARDED_FOR="1.1.1.1")

@@ -26,6 +26,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 # its session cookie once looked up.
 SERVICES_KEY = "pastebox.services"
 SESSION_USER_KEY = "pastebox.session_user"
+# A client address keys rate-limit buckets; behind a proxy chain it comes from a header.
+MAX_CLIENT_CHARS = 64
 _HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -47,13 +49,10 @@ class Services:
     write_gate: WriteGate = field(default_factory=WriteGate)
 
     def client(self, request: bottle.BaseRequest) -> str:
-        """The client address: the socket peer, or the first X-Forwarded-For hop behind a proxy."""
-        if self.cfg.trust_proxy:
-            forwarded = request.environ.get("HTTP_X_FORWARDED_FOR", "")
-            first = forwarded.split(",")[0].strip()
-            if first:
-                return first[:64]
-        return request.environ.get("REMOTE_ADDR") or "unknown"
+        """The client address: REMOTE_ADDR, which waitress has already rewritten from the
+        trusted proxy's X-Forwarded-For (pastebox/proxy.py); no header is read here, so a
+        client that is not the trusted proxy cannot choose its address."""
+        return (request.environ.get("REMOTE_ADDR") or "unknown")[:MAX_CLIENT_CHARS]
 
     def password_secret(self, request: bottle.BaseRequest) -> dict:
         """The keyword arguments that let a read open a password paste: the password from the
@@ -65,16 +64,18 @@ class Services:
         return {"password": password, "gate": self.kdf_gate}
 
     def base_url(self, request: bottle.BaseRequest) -> str:
-        """Absolute URL prefix for links: the configured one, else from the request's Host."""
+        """Absolute URL prefix for links: the configured one, else the request's scheme and Host."""
         if self.cfg.base_url:
             return self.cfg.base_url.rstrip("/")
         env = request.environ
         host = env.get("HTTP_HOST", "")
         if not _HOST_RE.fullmatch(host):
             host = f"{env.get('SERVER_NAME', 'localhost')}:{env.get('SERVER_PORT', '80')}"
+            # A trusted X-Forwarded-Host sets SERVER_NAME too: never put an unchecked one in a link.
+            host = host if _HOST_RE.fullmatch(host) else "localhost"
+        # The trusted proxy's X-Forwarded-Proto (and -Host, if trusted) arrive as
+        # wsgi.url_scheme and HTTP_HOST, set by waitress (pastebox/proxy.py).
         scheme = env.get("wsgi.url_scheme", "http")
-        if self.cfg.trust_proxy and env.get("HTTP_X_FORWARDED_PROTO") in ("http", "https"):
-            scheme = env["HTTP_X_FORWARDED_PROTO"]
         return f"{scheme}://{host}"
 
     def actor(self, request: bottle.BaseRequest) -> Actor:
