@@ -215,14 +215,12 @@ def authorize_change(
         return auth
     if actor.manage_token:
         try:
-            throttle.check("paste:" + paste_id, now)
+            if _token_is_right(auth, throttle, paste_id, actor, now):
+                return auth
         except RateLimited:
             if not can_read(auth, actor):
                 raise NotFound("no such paste") from None  # no oracle for a private paste
             raise
-        if ids.token_matches(actor.manage_token, auth.manage_hash):
-            return auth
-        throttle.fail("paste:" + paste_id, now)
         if not can_read(auth, actor):
             raise NotFound("no such paste")
         raise Forbidden("wrong manage token", code="bad_token")
@@ -378,7 +376,8 @@ def peek(
     if paste is None:
         raise _missing(store, paste_id, now, actor)
     # The token is checked only where it decides anything (a private paste): a maker's browser
-    # sends its cookie on every visit, and wrong guesses by others must not lock it out.
+    # sends its cookie on every visit. Wrong guesses by others never lock it out (the right
+    # token always counts), and a throttled wrong one is the same 404.
     if not can_read(paste, actor):
         try:
             held = holds_token(store, throttle, paste_id, actor, now)
@@ -395,14 +394,22 @@ def holds_token(
     store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
 ) -> bool:
     """Whether the actor sent this paste's manage token; wrong guesses count against the paste
-    (and once there are too many, RateLimited)."""
+    and the client (and once there are too many, RateLimited); see _token_is_right."""
     if not actor.manage_token:
         return False
-    throttle.check("paste:" + paste_id, now)
-    auth = store.get_auth(paste_id, now)
-    if auth is not None and ids.token_matches(actor.manage_token, auth.manage_hash):
+    return _token_is_right(store.get_auth(paste_id, now), throttle, paste_id, actor, now)
+
+
+def _token_is_right(
+    auth: PasteAuth | None, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
+) -> bool:
+    """Whether the actor's manage token is the paste's. The right token always is, throttled
+    or not: it is 256 random bits, which no throttle needs to protect, and refusing it would
+    let anyone who knows the id lock the maker out. A wrong one is counted against the paste
+    and against the client; past the limit of either, RateLimited."""
+    if auth is not None and ids.token_matches(actor.manage_token or "", auth.manage_hash):
         return True
-    throttle.fail("paste:" + paste_id, now)
+    throttle.refuse_wrong(("paste:" + paste_id, "guesser:" + actor.client), now)
     return False
 
 
