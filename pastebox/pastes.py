@@ -19,6 +19,7 @@ from pastebox.errors import (
     RateLimited,
     TooLarge,
     Unauthorized,
+    excerpt,
 )
 from pastebox.limits import GuessThrottle
 from pastebox.model import (
@@ -66,8 +67,20 @@ class Edit:
 # -- validation ------------------------------------------------------------------------------
 
 
+# Unicode's Bidi_Control characters: invisible, they reorder the text around them, so a name
+# "gnp.exe" with U+202E in front shows as "exe.png" on the page, in a zip listing, in a
+# terminal. Refused (not stripped: what is stored is what was sent, and the sender learns why).
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
 def _has_control(text: str) -> bool:
     return any(unicodedata.category(c) in ("Cc", "Cs") and c != "\t" for c in text)
+
+
+def _has_bidi_control(text: str) -> bool:
+    return not BIDI_CONTROLS.isdisjoint(text)
 
 
 def clean_title(title: str) -> str:
@@ -76,6 +89,12 @@ def clean_title(title: str) -> str:
         raise Invalid(f"title is longer than {MAX_TITLE_CHARS} characters", field="title")
     if _has_control(title):
         raise Invalid("title contains control characters", field="title")
+    if _has_bidi_control(title):
+        raise Invalid(
+            "title contains bidirectional control characters (such as U+202E), which make text"
+            " show in another order than it is written",
+            field="title",
+        )
     return title
 
 
@@ -87,7 +106,13 @@ def clean_name(name: str, position: int) -> str:
     if len(name) > MAX_NAME_CHARS:
         raise Invalid(f"file name is longer than {MAX_NAME_CHARS} characters", field="name")
     if _has_control(name) or "/" in name or "\\" in name or name in (".", ".."):
-        raise Invalid(f"file name {name!r} is not allowed", field="name")
+        raise Invalid(f"file name {excerpt(name)} is not allowed", field="name")
+    if _has_bidi_control(name):
+        raise Invalid(
+            f"file name {excerpt(name)} contains bidirectional control characters (such as"
+            " U+202E), which make it show in another order than it is written",
+            field="name",
+        )
     return name
 
 
@@ -97,7 +122,7 @@ def clean_language(language: str | None) -> str | None:
         return None
     canonical = render.normalize_language(language.strip())
     if canonical is None:
-        raise Invalid(f"unknown language {language[:50]!r}", field="language")
+        raise Invalid(f"unknown language {excerpt(language)}", field="language")
     return canonical
 
 
@@ -163,7 +188,7 @@ def _file_rows(
             )
         name = clean_name(f.name, position)
         if name in seen:
-            raise Invalid(f"two files are named {name!r}", field="name")
+            raise Invalid(f"two files are named {excerpt(name)}", field="name")
         seen.add(name)
         try:
             text: str | None = f.content.decode("utf-8")
