@@ -79,8 +79,9 @@ def _has_control(text: str) -> bool:
     return any(unicodedata.category(c) in ("Cc", "Cs") and c != "\t" for c in text)
 
 
-def _has_bidi_control(text: str) -> bool:
-    return not BIDI_CONTROLS.isdisjoint(text)
+def _refuse_bidi_controls(text: str, what: str, field: str) -> None:
+    if not BIDI_CONTROLS.isdisjoint(text):
+        raise Invalid(f"{what} holds bidi controls (e.g. U+202E), which reorder text", field=field)
 
 
 def clean_title(title: str) -> str:
@@ -89,12 +90,7 @@ def clean_title(title: str) -> str:
         raise Invalid(f"title is longer than {MAX_TITLE_CHARS} characters", field="title")
     if _has_control(title):
         raise Invalid("title contains control characters", field="title")
-    if _has_bidi_control(title):
-        raise Invalid(
-            "title contains bidirectional control characters (such as U+202E), which make text"
-            " show in another order than it is written",
-            field="title",
-        )
+    _refuse_bidi_controls(title, "the title", "title")
     return title
 
 
@@ -107,12 +103,7 @@ def clean_name(name: str, position: int) -> str:
         raise Invalid(f"file name is longer than {MAX_NAME_CHARS} characters", field="name")
     if _has_control(name) or "/" in name or "\\" in name or name in (".", ".."):
         raise Invalid(f"file name {excerpt(name)} is not allowed", field="name")
-    if _has_bidi_control(name):
-        raise Invalid(
-            f"file name {excerpt(name)} contains bidirectional control characters (such as"
-            " U+202E), which make it show in another order than it is written",
-            field="name",
-        )
+    _refuse_bidi_controls(name, f"file name {excerpt(name)}", "name")
     return name
 
 

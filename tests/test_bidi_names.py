@@ -77,7 +77,7 @@ def test_the_web_form_refuses_a_bidi_title_or_name_with_the_form_again(app, wher
     name, title = (SPOOFED, "") if where == "name" else ("a.txt", SPOOFED)
     fields = [("title", title), *block(name, "invoice"), ("exposure", "public"), ("submit", "1")]
     res = post_form(app, "/new", fields, status=400)
-    assert res.content_type == "text/html" and "bidirectional" in res.text
+    assert res.content_type == "text/html" and "bidi controls" in res.text
     assert_nothing_stored(app)
 
 
@@ -86,7 +86,7 @@ def test_the_web_edit_form_refuses_a_bidi_title_and_keeps_the_paste(app):
     app.set_cookie("pastebox_token", created["manageToken"])
     fields = [("title", SPOOFED), *block("paste.txt", "changed"), ("submit", "1")]
     res = post_form(app, f"/{created['publicId']}/edit", fields, status=400)
-    assert "bidirectional" in res.text
+    assert "bidi controls" in res.text
     assert app.get(f"{PASTES}/{created['publicId']}").json["revision"] == 1
 
 
