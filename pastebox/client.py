@@ -6,12 +6,14 @@ Settings: flags > PASTEBOX_SERVER / PASTEBOX_API_KEY > the client.toml file > th
 
 import argparse
 import base64
+import binascii
 import http.client
 import json
 import os
 import string
 import sys
 import tomllib
+import unicodedata
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
@@ -34,6 +36,26 @@ USER_AGENT = f"pastebox-cli/{__version__}"
 # Characters a header cannot carry: http.client refuses them, and the server could not read them.
 HEADER_FORBIDDEN = frozenset("\r\n\0")
 EXIT_FAILED, EXIT_USAGE = 1, 2
+# The most a reply may hold: a 10 MiB paste is in it twice (`content` and `files`), and JSON
+# writes a control character in 6 bytes; past this the server is not one to trust with memory.
+MAX_REPLY_BYTES = 256 * 1024 * 1024
+MAX_ERROR_REPLY_BYTES = 64 * 1024  # an error is a code and a sentence
+READ_CHUNK = 1024 * 1024
+# What a terminal would act on or hide (controls, bidi and other format characters, lone
+# surrogates, line and paragraph separators): shown escaped in whatever this client prints
+# that came from a server, except the paste content `get` was asked to write.
+UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Zl", "Zp"})
+
+
+def printable(text: str) -> str:
+    """`text` as one line a terminal shows as it is: every control, format (bidi) or other
+    invisible character, newlines included, written as a Python escape (\\x1b, \\u202e)."""
+    return "".join(
+        c.encode("unicode_escape", "backslashreplace").decode("ascii")
+        if unicodedata.category(c) in UNPRINTABLE_CATEGORIES and c != "\t"
+        else c
+        for c in text
+    )
 
 
 class ClientError(Exception):
@@ -173,8 +195,11 @@ def request_json(
     path: str,
     body: dict[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
+    *,
+    max_reply_bytes: int = MAX_REPLY_BYTES,
 ) -> dict[str, Any]:
-    """One API call; the reply's JSON object, or ServerError / ClientError with one line."""
+    """One API call; the reply's JSON object, or ServerError / ClientError with one line,
+    whatever the server (or anything posing as one) answers."""
     data = None if body is None else json.dumps(body).encode("utf-8")
     request = urllib.request.Request(server + path, data=data, method=method)
     request.add_header("Accept", "application/json")
@@ -186,30 +211,60 @@ def request_json(
     opener = urllib.request.build_opener(RefuseRedirects)
     try:
         with opener.open(request, timeout=TIMEOUT) as response:
-            raw = response.read()
+            content_type = response.headers.get_content_type()
+            raw = read_capped(response, max_reply_bytes, server)
     except urllib.error.HTTPError as exc:
         if 300 <= exc.code < 400:
             raise redirect_refused(exc) from None
-        raise error_reply(exc) from None
+        raise error_reply(exc, server) from None
     except urllib.error.URLError as exc:
         raise ClientError(f"cannot reach {server}: {describe(exc.reason)}") from None
+    except http.client.IncompleteRead:
+        raise ClientError(f"the reply from {server} was cut off") from None
     except (OSError, http.client.HTTPException) as exc:
         raise ClientError(f"cannot reach {server}: {describe(exc)}") from None
-    try:
-        reply = json.loads(raw)
-    except ValueError:
-        reply = None
-    if not isinstance(reply, dict):
-        raise ClientError(f"{server} did not answer like a pastebox server (no JSON object)")
+    reply = json_object(raw)
+    if content_type != "application/json" or reply is None:
+        raise ClientError(
+            f"{server} did not answer like a pastebox server ({content_type}, "
+            f"{'a JSON object' if reply is not None else 'no JSON object'})"
+        )
     return reply
 
 
-def error_reply(exc: urllib.error.HTTPError) -> ServerError:
+def read_capped(response: Any, cap: int, server: str) -> bytes:
+    """The whole reply body, refused as soon as it is known to be over `cap` bytes."""
+    declared = response.headers.get("Content-Length", "") if response.headers else ""
+    length = int(declared) if declared.isascii() and declared.isdigit() else None
+    if length is not None and length > cap:
+        raise ClientError(f"the reply from {server} is over {cap} bytes; not read")
+    chunks, total = [], 0
+    while chunk := response.read(min(READ_CHUNK, cap + 1 - total)):
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > cap:
+            raise ClientError(f"the reply from {server} is over {cap} bytes; not read")
+    if length is not None and total < length:  # read(n) returns short at EOF, never raises
+        raise http.client.IncompleteRead(b"".join(chunks), length - total)
+    return b"".join(chunks)
+
+
+def json_object(raw: bytes) -> dict[str, Any] | None:
+    """The JSON object in `raw`, or None for anything else (not JSON, not UTF-8, nested past
+    the parser's depth)."""
     try:
-        reply = json.loads(exc.read())
-    except (ValueError, OSError, http.client.HTTPException):
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def error_reply(exc: urllib.error.HTTPError, server: str) -> ServerError:
+    try:
+        reply = json_object(read_capped(exc, MAX_ERROR_REPLY_BYTES, server))
+    except (ClientError, OSError, http.client.HTTPException):
         reply = None
-    if isinstance(reply, dict) and isinstance(reply.get("message"), str):
+    if reply is not None and isinstance(reply.get("message"), str):
         code = reply.get("error") if isinstance(reply.get("error"), str) else ""
         return ServerError(reply["message"], code, exc.code)
     return ServerError(f"the server answered {exc.code} {exc.reason}", "", exc.code)
@@ -376,9 +431,9 @@ def run_paste(args: argparse.Namespace, stdin: BinaryIO, stdout: TextIO, stderr:
     url = reply.get("url")
     if not isinstance(url, str):
         raise ClientError(f"{settings.server} did not answer with a paste URL")
-    print(url + (f"#{crypto.b64url(key)}" if key is not None else ""), file=stdout)
+    print(printable(url) + (f"#{crypto.b64url(key)}" if key is not None else ""), file=stdout)
     if reply.get("manageToken"):
-        print(f"manage token: {reply['manageToken']}", file=stderr)
+        print(f"manage token: {printable(str(reply['manageToken']))}", file=stderr)
     return 0
 
 
@@ -436,7 +491,9 @@ def joined(files: Sequence[tuple[str, bytes]]) -> bytes:
     """One file as it is; several each under a `==> name <==` line, as the raw surface does."""
     if len(files) == 1:
         return files[0][1]
-    return b"\n".join(b"==> " + name.encode() + b" <==\n" + content for name, content in files)
+    return b"\n".join(
+        b"==> " + printable(name).encode() + b" <==\n" + content for name, content in files
+    )
 
 
 def files_of_reply(reply: dict[str, Any]) -> list[tuple[str, bytes]]:
@@ -449,7 +506,12 @@ def files_of_reply(reply: dict[str, Any]) -> list[tuple[str, bytes]]:
         if not isinstance(content, str):
             raise ClientError("the server's reply holds a file without content")
         if f.get("encoding") == "base64":
-            data = base64.b64decode(content)
+            try:
+                data = base64.b64decode(content, validate=True)
+            except (binascii.Error, ValueError):
+                raise ClientError(
+                    "the server's reply holds a file that is not valid base64"
+                ) from None
         else:
             data = content.encode("utf-8", "surrogatepass")
         out.append((str(f.get("name") or ""), data))
@@ -524,13 +586,14 @@ def run_get(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run `paste` or `get`; every failure is one `pastebox: …` line on stderr, never a trace."""
+    """Run `paste` or `get`; every failure is one `pastebox: …` line on stderr, never a trace
+    (what came from the server shown escaped: see printable)."""
     try:
         if args.command == "paste":
             return run_paste(args, sys.stdin.buffer, sys.stdout, sys.stderr)
         return run_get(args, sys.stdin.buffer, sys.stdout.buffer)
     except ClientError as exc:
-        print(f"pastebox: {exc.message}", file=sys.stderr)
+        print(f"pastebox: {printable(exc.message)}", file=sys.stderr)
         return exc.status
     except BrokenPipeError:  # `pastebox get … | head`: the reader left; say nothing more
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -539,3 +602,7 @@ def main(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("pastebox: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a case missed above is still one line, not a trace
+        print(f"pastebox: unexpected {type(exc).__name__}: {printable(str(exc))[:200]}",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_FAILED

@@ -216,7 +216,7 @@ def e2ee_open(key: bytes, content: str) -> dict[str, Any]:
         data = b64url_decode(content.strip())
         plaintext = nacl.secret.SecretBox(key).decrypt(data)
         record = json.loads(plaintext.decode("utf-8"))
-    except (ValueError, nacl.exceptions.CryptoError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError, nacl.exceptions.CryptoError) as exc:
         raise OpenFailed("wrong key or damaged content") from exc
     if not isinstance(record, dict):
         raise OpenFailed("the sealed record is not an object")

@@ -1,5 +1,17 @@
 """The one exception base of pastebox and its kinds; surfaces map each kind to a status and a shape."""
 
+# Error text may quote what a client sent, never all of it: a 1 MB JSON key must not come back
+# as a 1 MB error (twice). `excerpt` quotes a short prefix; the caps are the backstop.
+EXCERPT_CHARS = 40
+MAX_MESSAGE_CHARS = 500
+MAX_FIELD_CHARS = 40
+
+
+def excerpt(value: str, limit: int = EXCERPT_CHARS) -> str:
+    """Client input quoted for an error message: at most `limit` characters of it, with
+    control and invisible characters escaped (repr), and "…" when it was cut."""
+    return repr(value[:limit]) + ("…" if len(value) > limit else "")
+
 
 class PasteboxError(Exception):
     """Base of every error a request can cause; `code` is a stable machine-readable name."""
@@ -8,9 +20,10 @@ class PasteboxError(Exception):
     code = "bad_request"
 
     def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
+        message = message[:MAX_MESSAGE_CHARS]
         super().__init__(message)
         self.message = message
-        self.field = field
+        self.field = field[:MAX_FIELD_CHARS] if field else field
         if code:
             self.code = code
 

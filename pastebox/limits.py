@@ -68,7 +68,13 @@ class TokenBucket:
 
 
 class GuessThrottle:
-    """Caps failed secret guesses per target (a paste, a room, an account) in a sliding window."""
+    """Caps failed secret guesses per target (a paste, a room, an account) in a sliding window.
+
+    Two rules, by the entropy of the secret. A low-entropy one (a paste or account password)
+    can be guessed, so while its target is locked even the right guess is refused (`begin`).
+    A high-entropy one (a manage token) cannot be: the right one is checked first and always
+    works, and only wrong ones are counted and refused (`refuse_wrong`), or any stranger could
+    lock its holder out. (API keys and sessions, high-entropy too, are not throttled at all.)"""
 
     def __init__(self, max_failures: int = 10, window: float = 15 * 60):
         self.max_failures = max_failures
@@ -83,11 +89,6 @@ class GuessThrottle:
         else:
             self._failures.pop(target, None)
         return stamps
-
-    def check(self, target: str, now: float) -> None:
-        """Raise RateLimited while `target` has used up its failures for the window."""
-        with self._lock:
-            self._refuse_when_spent(target, now)
 
     def _refuse_when_spent(self, target: str, now: float) -> list[float]:
         stamps = self._recent(target, now)
@@ -124,11 +125,16 @@ class GuessThrottle:
         while len(self._failures) > MAX_TRACKED_CLIENTS:
             self._failures.popitem(last=False)
 
-    def fail(self, target: str, now: float) -> None:
+    def refuse_wrong(self, targets: tuple[str, ...], now: float) -> None:
+        """Count a wrong guess of a high-entropy secret against each target (the item guessed
+        at, the guessing client); RateLimited, uncounted, once any of them is spent."""
         with self._lock:
-            stamps = self._recent(target, now)
-            stamps.append(now)
-            self._remember(target, stamps)
+            for target in targets:
+                self._refuse_when_spent(target, now)
+            for target in targets:
+                stamps = self._recent(target, now)
+                stamps.append(now)
+                self._remember(target, stamps)
 
 
 class WriteGate:

@@ -19,6 +19,7 @@ from pastebox.errors import (
     RateLimited,
     TooLarge,
     Unauthorized,
+    excerpt,
 )
 from pastebox.limits import GuessThrottle
 from pastebox.model import (
@@ -66,8 +67,21 @@ class Edit:
 # -- validation ------------------------------------------------------------------------------
 
 
+# Unicode's Bidi_Control characters: invisible, they reorder the text around them, so a name
+# "gnp.exe" with U+202E in front shows as "exe.png" on the page, in a zip listing, in a
+# terminal. Refused (not stripped: what is stored is what was sent, and the sender learns why).
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+
 def _has_control(text: str) -> bool:
     return any(unicodedata.category(c) in ("Cc", "Cs") and c != "\t" for c in text)
+
+
+def _refuse_bidi_controls(text: str, what: str, field: str) -> None:
+    if not BIDI_CONTROLS.isdisjoint(text):
+        raise Invalid(f"{what} holds bidi controls (e.g. U+202E), which reorder text", field=field)
 
 
 def clean_title(title: str) -> str:
@@ -76,6 +90,7 @@ def clean_title(title: str) -> str:
         raise Invalid(f"title is longer than {MAX_TITLE_CHARS} characters", field="title")
     if _has_control(title):
         raise Invalid("title contains control characters", field="title")
+    _refuse_bidi_controls(title, "the title", "title")
     return title
 
 
@@ -87,7 +102,8 @@ def clean_name(name: str, position: int) -> str:
     if len(name) > MAX_NAME_CHARS:
         raise Invalid(f"file name is longer than {MAX_NAME_CHARS} characters", field="name")
     if _has_control(name) or "/" in name or "\\" in name or name in (".", ".."):
-        raise Invalid(f"file name {name!r} is not allowed", field="name")
+        raise Invalid(f"file name {excerpt(name)} is not allowed", field="name")
+    _refuse_bidi_controls(name, f"file name {excerpt(name)}", "name")
     return name
 
 
@@ -97,7 +113,7 @@ def clean_language(language: str | None) -> str | None:
         return None
     canonical = render.normalize_language(language.strip())
     if canonical is None:
-        raise Invalid(f"unknown language {language[:50]!r}", field="language")
+        raise Invalid(f"unknown language {excerpt(language)}", field="language")
     return canonical
 
 
@@ -163,7 +179,7 @@ def _file_rows(
             )
         name = clean_name(f.name, position)
         if name in seen:
-            raise Invalid(f"two files are named {name!r}", field="name")
+            raise Invalid(f"two files are named {excerpt(name)}", field="name")
         seen.add(name)
         try:
             text: str | None = f.content.decode("utf-8")
@@ -215,14 +231,12 @@ def authorize_change(
         return auth
     if actor.manage_token:
         try:
-            throttle.check("paste:" + paste_id, now)
+            if _token_is_right(auth, throttle, paste_id, actor, now):
+                return auth
         except RateLimited:
             if not can_read(auth, actor):
                 raise NotFound("no such paste") from None  # no oracle for a private paste
             raise
-        if ids.token_matches(actor.manage_token, auth.manage_hash):
-            return auth
-        throttle.fail("paste:" + paste_id, now)
         if not can_read(auth, actor):
             raise NotFound("no such paste")
         raise Forbidden("wrong manage token", code="bad_token")
@@ -378,7 +392,8 @@ def peek(
     if paste is None:
         raise _missing(store, paste_id, now, actor)
     # The token is checked only where it decides anything (a private paste): a maker's browser
-    # sends its cookie on every visit, and wrong guesses by others must not lock it out.
+    # sends its cookie on every visit. Wrong guesses by others never lock it out (the right
+    # token always counts), and a throttled wrong one is the same 404.
     if not can_read(paste, actor):
         try:
             held = holds_token(store, throttle, paste_id, actor, now)
@@ -395,14 +410,22 @@ def holds_token(
     store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
 ) -> bool:
     """Whether the actor sent this paste's manage token; wrong guesses count against the paste
-    (and once there are too many, RateLimited)."""
+    and the client (and once there are too many, RateLimited); see _token_is_right."""
     if not actor.manage_token:
         return False
-    throttle.check("paste:" + paste_id, now)
-    auth = store.get_auth(paste_id, now)
-    if auth is not None and ids.token_matches(actor.manage_token, auth.manage_hash):
+    return _token_is_right(store.get_auth(paste_id, now), throttle, paste_id, actor, now)
+
+
+def _token_is_right(
+    auth: PasteAuth | None, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
+) -> bool:
+    """Whether the actor's manage token is the paste's. The right token always is, throttled
+    or not: it is 256 random bits, which no throttle needs to protect, and refusing it would
+    let anyone who knows the id lock the maker out. A wrong one is counted against the paste
+    and against the client; past the limit of either, RateLimited."""
+    if auth is not None and ids.token_matches(actor.manage_token or "", auth.manage_hash):
         return True
-    throttle.fail("paste:" + paste_id, now)
+    throttle.refuse_wrong(("paste:" + paste_id, "guesser:" + actor.client), now)
     return False
 
 

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import bottle
 
 from pastebox import pastes
-from pastebox.errors import Forbidden, Invalid, Unavailable
+from pastebox.errors import Forbidden, Invalid, Unavailable, excerpt
 from pastebox.limits import read_body
 from pastebox.model import Actor, NewFile, NewPaste, Paste
 from pastebox.web.context import Services
@@ -91,7 +91,7 @@ def files_from_json(body: dict[str, Any]) -> tuple[NewFile, ...] | None:
     for f in files:
         unknown = set(f) - {"name", "content", "language", "syntax"}
         if unknown:
-            raise Invalid(f"unknown file field {sorted(unknown)[0]!r}", field="files")
+            raise Invalid(f"unknown file field {excerpt(min(unknown))}", field="files")
         text = text_field(f, "content")
         if text is None:
             raise Invalid("every file needs content", field="files")
@@ -103,6 +103,13 @@ def files_from_json(body: dict[str, Any]) -> tuple[NewFile, ...] | None:
             )
         )
     return tuple(result)
+
+
+def unknown_field(names: set[str]) -> Invalid:
+    """The refusal of a JSON body with fields this API does not know; it names the first one
+    (an excerpt: a key can be megabytes long)."""
+    first = min(names)
+    return Invalid(f"unknown field {excerpt(first)}", field=first)
 
 
 def _ttl(body: dict[str, Any]) -> int | None:
@@ -118,7 +125,7 @@ def new_paste_from_json(
 ) -> NewPaste:
     unknown = set(body) - PASTE_FIELDS
     if unknown:
-        raise Invalid(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+        raise unknown_field(unknown)
     files = files_from_json(body)
     if files is None:
         raise Invalid("content is required", field="content")
@@ -215,7 +222,7 @@ def make_api(services: Services) -> bottle.Bottle:
         body = json_body()
         unknown = set(body) - EDIT_FIELDS
         if unknown:
-            raise Invalid(f"unknown field {sorted(unknown)[0]!r}", field=sorted(unknown)[0])
+            raise unknown_field(unknown)
         files = files_from_json(body)
         language = None if files else text_field(body, "syntax") or text_field(body, "language")
         change = pastes.Edit(title=text_field(body, "title"), files=files, language=language)

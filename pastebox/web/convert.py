@@ -9,7 +9,7 @@ from typing import Any
 import bottle
 
 from pastebox.config import parse_ttl
-from pastebox.errors import Invalid
+from pastebox.errors import Invalid, excerpt
 from pastebox.model import PasteFile
 
 
@@ -73,8 +73,10 @@ def ttl_text(value: str, key: str = "ttl") -> int:
     """'3600', '10m', '1h', '1d', '1w', '1m', '1y', 'never' -> seconds (0 = never)."""
     try:
         return parse_ttl(value)
-    except ValueError as exc:
-        raise Invalid(str(exc), field=key) from None
+    except ValueError:  # its message quotes the whole value, which a client chose
+        raise Invalid(
+            f"not a duration: {excerpt(value)} (seconds, or 10m 1h 1d 1w 1m 1y never)", field=key
+        ) from None
 
 
 def query_int(value: str | None, key: str, default: int) -> int:

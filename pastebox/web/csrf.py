@@ -47,7 +47,14 @@ def renew_csrf() -> None:
 def check_csrf(value: str | None) -> None:
     """Refuse a form POST whose token is missing or differs from the cookie's."""
     cookie = bottle.request.get_cookie(CSRF_COOKIE) or ""
-    if not (value and _TOKEN_RE.fullmatch(cookie) and hmac.compare_digest(value, cookie)):
+    # Both checked for shape before the comparison, and compared as bytes: compare_digest
+    # raises on a str with non-ASCII characters (a 500 for any client that sends one).
+    if not (
+        value
+        and _TOKEN_RE.fullmatch(value)
+        and _TOKEN_RE.fullmatch(cookie)
+        and hmac.compare_digest(value.encode("ascii"), cookie.encode("ascii"))
+    ):
         raise Forbidden(
             "this form has expired or was sent from another site; reload the page and send it again",
             code="csrf",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pastebox.errors import Invalid, UnsupportedMedia
+from pastebox.errors import Invalid, UnsupportedMedia, excerpt
 from pastebox.limits import read_body
 
 MAX_JSON_DEPTH = 32
@@ -24,7 +24,7 @@ def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj: dict[str, Any] = {}
     for key, value in pairs:
         if key in obj:
-            raise ValueError(f"duplicate key {key!r}")
+            raise ValueError(f"duplicate key {excerpt(key)}")
         obj[key] = value
     return obj
 
@@ -125,7 +125,7 @@ class Part:
         try:
             return self.data.decode("utf-8")
         except UnicodeDecodeError:
-            raise Invalid(f"form field {self.name!r} is not valid UTF-8") from None
+            raise Invalid(f"form field {excerpt(self.name)} is not valid UTF-8") from None
 
 
 def parse_multipart(body: bytes, content_type: str) -> list[Part]:
@@ -194,7 +194,7 @@ def parse_small_form(body: bytes, content_type: str) -> dict[str, str]:
     fields: dict[str, str] = {}
     for name, value in pairs:
         if name in fields:
-            raise Invalid(f"form field {name[:40]!r} is sent twice", field=name[:40])
+            raise Invalid(f"form field {excerpt(name)} is sent twice", field=name)
         fields[name] = value
     return fields
 
