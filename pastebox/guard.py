@@ -29,7 +29,13 @@ MIB = 1024 * 1024
 FD_HEADROOM = 64
 FD_PER_THREAD = 3
 MAINTENANCE_SECONDS = 1  # how often deadlines and idle connections are checked
-REFUSAL_DRAIN_BYTES = 65536  # read before closing a refused socket, so the client sees the 503
+# The largest request head (request line and headers) read; a larger one gets 431. waitress's
+# 256 KiB makes a slowloris costly: the parser copies and searches the whole head again on each
+# read, and 300 sockets trickling into 200 KiB heads kept the loop from answering anyone.
+# Browsers send a few KiB (nginx's default limit is 8 KiB a line, 32 KiB in all).
+MAX_HEADER_BYTES = 32 * 1024
+REFUSAL_DRAIN_BYTES = 65536
+ACCEPTS_PER_PASS = 64  # read before closing a refused socket, so the client sees the 503
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ def create_server(app: Any, limits: Limits, **adjustments: Any) -> "GuardedServe
         connection_limit=connections + 2,
         channel_timeout=limits.idle_timeout,
         cleanup_interval=MAINTENANCE_SECONDS,
+        max_request_header_size=MAX_HEADER_BYTES,
     )
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
@@ -192,21 +199,30 @@ class GuardedServer(TcpWSGIServer):
         super().__init__(*args, **kwargs)
 
     def handle_accept(self) -> None:
+        # waitress accepts one connection a loop pass; while hostile clients keep every socket
+        # readable a pass is slow, and a newcomer waited in the backlog behind hundreds of them.
+        for _ in range(ACCEPTS_PER_PASS):
+            if len(self._map) >= self.adj.connection_limit or not self.accept_one():
+                break
+
+    def accept_one(self) -> bool:
+        """Accept one pending connection; False when none was waiting."""
         try:
             pair = self.accept()
             if pair is None:
-                return
+                return False
             conn, addr = pair
             self.set_socket_options(conn)
         except OSError:
-            return  # the peer left before we got to it; waitress logs and goes on likewise
+            return True  # the peer left before we got to it; waitress logs and goes on likewise
         client = str(addr[0])
         if self.over_client_cap(client):
             refuse(conn)
-            return
+            return True
         channel = self.channel_class(self, conn, addr, self.adj, map=self._map)
         channel.client = client
         self.clients[client] = self.clients.get(client, 0) + 1
+        return True
 
     def over_client_cap(self, client: str) -> bool:
         cap = self.limits.connections_per_client

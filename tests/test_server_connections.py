@@ -11,7 +11,7 @@ import time
 import pytest
 from conftest import ROOT, TRICKLE_SECONDS, Crowd, closed_reply, fetch, status_line
 
-from pastebox.guard import FD_HEADROOM, FD_PER_THREAD
+from pastebox.guard import FD_HEADROOM, FD_PER_THREAD, MAX_HEADER_BYTES
 
 HOSTILE_SOCKETS = 300
 HEALTH_CHECKS = 10
@@ -98,6 +98,18 @@ def test_a_body_that_trickles_past_the_request_timeout_is_cut_with_408(start_ser
         reply = closed_reply(sock, CUT_PATIENCE)
         assert status_line(reply) == "HTTP/1.1 408 Request Timeout"
         assert time.monotonic() - started >= 2.0
+
+
+def test_a_request_head_over_32_kib_is_refused_with_431(live_server):
+    # The parser searches the whole head again on every read: a trickled 256 KiB head (waitress's
+    # default limit) costs the loop a thousand times what a browser's few KiB do.
+    reply = fetch(live_server.url + "/api/health", headers={"X-Big": "a" * (MAX_HEADER_BYTES + 1)})
+    assert reply.status == 431
+
+
+def test_a_request_head_of_16_kib_is_served(live_server):
+    reply = fetch(live_server.url + "/api/health", headers={"X-Big": "a" * 16 * 1024})
+    assert reply.status == 200
 
 
 def test_an_idle_connection_is_closed_after_the_idle_timeout(start_server):
