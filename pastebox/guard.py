@@ -34,8 +34,8 @@ MAINTENANCE_SECONDS = 1  # how often deadlines and idle connections are checked
 # read, and 300 sockets trickling into 200 KiB heads kept the loop from answering anyone.
 # Browsers send a few KiB (nginx's default limit is 8 KiB a line, 32 KiB in all).
 MAX_HEADER_BYTES = 32 * 1024
-REFUSAL_DRAIN_BYTES = 65536
-ACCEPTS_PER_PASS = 64  # read before closing a refused socket, so the client sees the 503
+REFUSAL_DRAIN_BYTES = 65536  # read before closing a refused socket, so the client sees the 503
+ACCEPTS_PER_PASS = 64
 
 
 @dataclass(frozen=True)
