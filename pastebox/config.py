@@ -14,6 +14,10 @@ from typing import Any
 ENV_PREFIX = "PASTEBOX_"
 SECOND, MINUTE, HOUR, DAY, WEEK = 1, 60, 3600, 86400, 7 * 86400
 MONTH, YEAR = 30 * DAY, 365 * DAY
+MIB = 1024 * 1024
+# Room in the upload buffer beyond the largest body: its headers, and the 1 MiB waitress reads
+# past the app's cap so that an oversize body still gets the app's JSON 413.
+UPLOAD_BUFFER_SLACK = 2 * MIB
 
 # Presets understood everywhere a TTL is typed (curl `ttl=`, `expiresIn`); "1m" is a month, as in
 # the preset list users know from other paste servers; minutes are written "10m", "30min" or "60s".
@@ -298,6 +302,42 @@ class Config:
         "Total bytes of live pastes one account may keep; 0: no quota.",
         minimum=0,
     )
+    connection_limit: int = setting(
+        1000,
+        _int,
+        "Open connections served at once; past it new ones wait in the kernel's queue. The open-file limit is raised to fit at start.",
+        minimum=1,
+    )
+    connections_per_client: int = setting(
+        32,
+        _int,
+        "Open connections one client address may have; more are refused at once with 503. 0: no cap. A trusted proxy's address is exempt.",
+        minimum=0,
+    )
+    idle_timeout: int = setting(
+        30,
+        _int,
+        "Seconds a connection with no request in progress stays open.",
+        minimum=1,
+    )
+    header_timeout: float = setting(
+        10.0,
+        _float,
+        "Seconds from a request's first byte to the end of its headers; a slower request gets 408 and is closed.",
+        minimum=0.1,
+    )
+    request_timeout: float = setting(
+        60.0,
+        _float,
+        "Seconds from a request's first byte to the last byte of its body; a slower upload gets 408 and is closed.",
+        minimum=0.1,
+    )
+    upload_buffer_mb: int = setting(
+        64,
+        _int,
+        "Memory for request bodies not yet answered, all connections together (MiB); past it the largest uploads still arriving get 503 and are closed.",
+        minimum=1,
+    )
     log_level: str = setting("info", _choice("debug", "info", "warning", "error"), "Logging level.")
 
     @property
@@ -370,6 +410,11 @@ def load_config(
             f"password_kdf_slots + password_kdf_queue ({config.password_kdf_slots} +"
             f" {config.password_kdf_queue}) must be fewer than threads ({config.threads}), so"
             " password checks never hold every server thread"
+        )
+    if config.upload_buffer_mb * MIB < config.max_body_bytes + UPLOAD_BUFFER_SLACK:
+        raise ConfigError(
+            f"upload_buffer_mb ({config.upload_buffer_mb}) must hold one upload of the largest"
+            f" paste: at least {-(-(config.max_body_bytes + UPLOAD_BUFFER_SLACK) // MIB)}"
         )
     if config.default_ttl > config.max_ttl:
         raise ConfigError(

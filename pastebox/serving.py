@@ -5,11 +5,11 @@ import os
 import signal
 import time
 
-import waitress
 from waitress import wasyncore
 
 from pastebox.app import create_app, services_of
 from pastebox.config import Config
+from pastebox.guard import create_server, limits_of
 from pastebox.janitor import Janitor
 from pastebox.proxy import waitress_settings
 from pastebox.store import open_store
@@ -50,8 +50,10 @@ class Server:
         self.cfg = cfg
         self.store = open_store(cfg.db, synchronous=cfg.synchronous)
         self.app = create_app(cfg, self.store)
-        self.waitress = waitress.create_server(
+        # waitress's server with a per-client cap, request deadlines and a body memory budget.
+        self.waitress = create_server(
             self.app,
+            limits_of(cfg),
             host=cfg.host,
             port=cfg.port,
             threads=cfg.threads,

@@ -1,6 +1,7 @@
 """Shared fixtures: a fake clock, a config and store on a temporary database, the in-process app,
 and a real `python -m pastebox` server on a free port."""
 
+import contextlib
 import getpass
 import http.client
 import json
@@ -395,3 +396,124 @@ def _accepts(port: int) -> bool:
         return True
     except OSError:
         return False
+# -- hostile clients -----------------------------------------------------------------------
+
+TRICKLE_SECONDS = 0.2
+
+
+def server_address(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    assert parts.hostname and parts.port
+    return parts.hostname, parts.port
+
+
+def upload_head(declared: int) -> bytes:
+    """The head of a JSON create whose body will be `declared` bytes long."""
+    return (
+        f"POST /api/v1/pastes HTTP/1.1\r\nHost: hostile\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {declared}\r\n\r\n"
+    ).encode()
+
+
+class Crowd:
+    """Hostile sockets against a real server: idle connections, headers that never end, bodies
+    that never end. One thread sends every trickling socket a byte each TRICKLE_SECONDS, so none
+    looks idle; every socket is closed when the crowd leaves its `with` block.
+
+    `source` binds a socket to a loopback address (127.0.0.2, 127.0.0.3, ...): on Linux all of
+    127/8 reaches the server, and each address is a different client to it.
+    """
+
+    def __init__(self, url: str):
+        self.address = server_address(url)
+        self.sockets: list[socket.socket] = []
+        self.trickling: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._trickle, daemon=True)
+
+    def __enter__(self) -> "Crowd":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+        for sock in self.sockets:
+            sock.close()
+
+    def connect(self, source: str = "127.0.0.1") -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sockets.append(sock)
+        sock.settimeout(10)
+        sock.bind((source, 0))
+        sock.connect(self.address)
+        return sock
+
+    def idle(self, source: str = "127.0.0.1") -> socket.socket:
+        return self.connect(source)
+
+    def slow_headers(self, source: str = "127.0.0.1") -> socket.socket:
+        """A request line and headers that grow by a byte a tick and never end."""
+        sock = self.connect(source)
+        sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: hostile\r\nX-Slow: ")
+        return self.keep_trickling(sock)
+
+    def slow_body(self, source: str = "127.0.0.1", declared: int = 10_000_000) -> socket.socket:
+        """A create whose body arrives a byte a tick and never ends."""
+        sock = self.connect(source)
+        sock.sendall(upload_head(declared) + b'{"content": "')
+        return self.keep_trickling(sock)
+
+    def stalled_upload(self, declared: int, sent: int, source: str = "127.0.0.1") -> socket.socket:
+        """A create that sends `sent` bytes of a `declared`-byte body, then nothing."""
+        sock = self.connect(source)
+        # The server may shed it while it is sending; the caller sees it closed.
+        with contextlib.suppress(OSError):
+            sock.sendall(upload_head(declared) + b"x" * sent)
+        return sock
+
+    def keep_trickling(self, sock: socket.socket) -> socket.socket:
+        with self._lock:
+            self.trickling.append(sock)
+        return sock
+
+    def _trickle(self) -> None:
+        while not self._stop.wait(TRICKLE_SECONDS):
+            with self._lock:
+                socks = list(self.trickling)
+            for sock in socks:
+                try:
+                    sock.send(b"x")
+                except OSError:
+                    with self._lock:
+                        self.trickling.remove(sock)
+
+
+def closed_reply(sock: socket.socket, timeout: float) -> bytes | None:
+    """What the server sent before closing `sock` (b"" for a bare close or a reset), or None
+    if it still held the connection open after `timeout` seconds."""
+    sock.settimeout(timeout)
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except TimeoutError:
+        return None
+    except OSError:
+        pass  # reset: closed with the client's bytes unread
+    return received
+
+
+def status_line(reply: bytes | None) -> str:
+    return reply.split(b"\r\n", 1)[0].decode("latin-1") if reply else ""
+
+
+def memory_kib(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak RSS) of a process, in KiB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            fields[name] = int(value.split()[0])
+    return fields

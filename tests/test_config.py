@@ -81,6 +81,11 @@ def test_default_ttl_may_not_exceed_max_ttl():
         load_config(env={"PASTEBOX_MAX_TTL": "1h", "PASTEBOX_DEFAULT_TTL": "1d"})
 
 
+def test_an_upload_buffer_too_small_for_the_largest_paste_is_refused():
+    with pytest.raises(ConfigError, match="upload_buffer_mb"):
+        load_config(env={}, flags={"max_paste_bytes": 12 * 1024 * 1024, "upload_buffer_mb": 16})
+
+
 @pytest.mark.parametrize(
     ("text", "seconds"),
     [("3600", 3600), ("10m", 600), ("30min", 1800), ("1h", 3600), ("1d", 86400),

@@ -1,0 +1,295 @@
+"""Guards around waitress's connections: a cap per client address, deadlines for reading a
+request, and one memory budget for the request bytes held before the app has answered them.
+
+Waitress alone closes only idle connections, so a client that trickles a byte now and then keeps
+its connection (and the body it buffered) for ever; and every connection may buffer a whole body
+in memory, which this server wants (a password paste's plaintext never goes to a temp file).
+"""
+
+import json
+import logging
+import resource
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from waitress.adjustments import Adjustments
+from waitress.channel import HTTPChannel
+from waitress.server import TcpWSGIServer
+from waitress.task import ThreadedTaskDispatcher
+
+from pastebox.config import Config
+
+log = logging.getLogger(__name__)
+MIB = 1024 * 1024
+# File descriptors kept free beyond the connections: the database (file, WAL, shared memory) and
+# one read connection per thread, the render workers' pipes, the trigger, logs.
+FD_HEADROOM = 64
+FD_PER_THREAD = 3
+MAINTENANCE_SECONDS = 1  # how often deadlines and idle connections are checked
+# The largest request head (request line and headers) read; a larger one gets 431. waitress's
+# 256 KiB makes a slowloris costly: the parser copies and searches the whole head again on each
+# read, and 300 sockets trickling into 200 KiB heads kept the loop from answering anyone.
+# Browsers send a few KiB (nginx's default limit is 8 KiB a line, 32 KiB in all).
+MAX_HEADER_BYTES = 32 * 1024
+REFUSAL_DRAIN_BYTES = 65536  # read before closing a refused socket, so the client sees the 503
+ACCEPTS_PER_PASS = 64
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one server allows; built from the settings by `limits_of`."""
+
+    connection_limit: int
+    connections_per_client: int  # 0: no cap
+    idle_timeout: int
+    header_timeout: float
+    request_timeout: float
+    upload_buffer_bytes: int
+
+
+def limits_of(cfg: Config) -> Limits:
+    return Limits(
+        connection_limit=cfg.connection_limit,
+        connections_per_client=cfg.connections_per_client,
+        idle_timeout=cfg.idle_timeout,
+        header_timeout=cfg.header_timeout,
+        request_timeout=cfg.request_timeout,
+        upload_buffer_bytes=cfg.upload_buffer_mb * MIB,
+    )
+
+
+def fit_descriptor_limit(connections: int, threads: int) -> int:
+    """Raise the soft open-file limit to hold `connections`; the connections that fit.
+
+    Distributions start services with a soft limit of 1024; the hard limit is usually far higher.
+    When even the hard limit is too low, serve fewer connections rather than fail on accept().
+    """
+    needed = connections + FD_HEADROOM + FD_PER_THREAD * threads
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        target = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        fitted = max(1, soft - FD_HEADROOM - FD_PER_THREAD * threads)
+        log.warning(
+            "open-file limit %d holds %d connections, not connection_limit %d",
+            soft,
+            fitted,
+            connections,
+        )
+        return fitted
+    return connections
+
+
+def create_server(app: Any, limits: Limits, **adjustments: Any) -> "GuardedServer":
+    """`waitress.create_server` for one TCP address, with the guards; `adjustments` as waitress's."""
+    connections = fit_descriptor_limit(limits.connection_limit, adjustments.get("threads", 4))
+    adj = Adjustments(
+        **adjustments,
+        # The listener and the trigger are in waitress's count too.
+        connection_limit=connections + 2,
+        channel_timeout=limits.idle_timeout,
+        cleanup_interval=MAINTENANCE_SECONDS,
+        max_request_header_size=MAX_HEADER_BYTES,
+    )
+    dispatcher = ThreadedTaskDispatcher()
+    dispatcher.set_thread_count(adj.threads)
+    return GuardedServer(
+        app, map={}, dispatcher=dispatcher, adj=adj, sockinfo=adj.listen[0], limits=limits
+    )
+
+
+def held_by(request: Any) -> int:
+    """Bytes a waitress request parser holds: its unparsed header and its body so far."""
+    if request is None:
+        return 0
+    body = request.body_rcv
+    return len(request.header_plus) + (body.__len__() if body is not None else 0)
+
+
+def unfinished(request: Any) -> bool:
+    return request is not None and not request.completed
+
+
+def short_reply(status: str, code: str, message: str, retry_after: int | None = None) -> bytes:
+    """A complete HTTP/1.1 reply in the API's error shape that closes the connection."""
+    body = json.dumps({"error": code, "message": message}).encode()
+    retry = f"Retry-After: {retry_after}\r\n" if retry_after is not None else ""
+    head = (
+        f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"{retry}Connection: close\r\nServer: pastebox\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+TOO_MANY_CONNECTIONS = short_reply(
+    "503 Service Unavailable", "too_many_connections", "too many connections from you", 5
+)
+UPLOADS_BUSY = short_reply(
+    "503 Service Unavailable", "busy", "too many uploads in progress; try again", 5
+)
+TOO_SLOW = short_reply("408 Request Timeout", "timeout", "the request took too long to arrive")
+
+
+class GuardedChannel(HTTPChannel):
+    """One connection: it tells its server what it holds and when its request began."""
+
+    started = 0.0  # monotonic time of the first byte of the request being received
+    charged = 0  # bytes this channel counts in the server's budget
+    client = ""  # the peer address its per-client count is kept under
+    forgotten = False  # closed: holds nothing from now on
+
+    def received(self, data: bytes) -> bool:
+        before = self.request
+        result = super().received(data)
+        if self.request is not None and self.request is not before:
+            self.started = time.monotonic()
+        if self.server.recharge(self):
+            self.server.shed()  # here, on the loop thread, never on a worker
+        return result
+
+    def service(self) -> None:
+        super().service()
+        self.server.recharge(self)  # the served request's body is gone
+
+    def held(self) -> int:
+        """Bytes of requests received here and not yet answered: in progress or queued."""
+        with self.requests_lock:
+            return held_by(self.request) + sum(held_by(r) for r in self.requests)
+
+    def abort(self, reply: bytes) -> None:
+        """Drop the request being received, answer `reply` and close (on the loop thread)."""
+        with self.requests_lock:
+            request, self.request = self.request, None
+            serving = bool(self.requests)
+        if request is not None:
+            request.close()
+        if serving:
+            self.will_close = True  # a reply in progress: ours would interleave with it
+        else:
+            with self.outbuf_lock:
+                self.outbufs[-1].append(reply)
+                self.total_outbufs_len += len(reply)
+                self.current_outbuf_count += len(reply)
+            self.close_when_flushed = True
+        self.server.recharge(self)
+
+    def del_channel(self, map: Any = None) -> None:
+        super().del_channel(map)
+        self.server.forget(self)
+
+
+class GuardedServer(TcpWSGIServer):
+    """waitress's TCP server with the per-client cap, the deadlines and the body budget."""
+
+    channel_class = GuardedChannel
+
+    def __init__(self, *args: Any, limits: Limits, **kwargs: Any):
+        self.limits = limits
+        self.clients: dict[str, int] = {}
+        self.held = 0  # bytes charged by all channels; changed on the loop and worker threads
+        self.budget_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def handle_accept(self) -> None:
+        # waitress accepts one connection a loop pass; while hostile clients keep every socket
+        # readable a pass is slow, and a newcomer waited in the backlog behind hundreds of them.
+        for _ in range(ACCEPTS_PER_PASS):
+            if len(self._map) >= self.adj.connection_limit or not self.accept_one():
+                break
+
+    def accept_one(self) -> bool:
+        """Accept one pending connection; False when none was waiting."""
+        try:
+            pair = self.accept()
+            if pair is None:
+                return False
+            conn, addr = pair
+            self.set_socket_options(conn)
+        except OSError:
+            return True  # the peer left before we got to it; waitress logs and goes on likewise
+        client = str(addr[0])
+        if self.over_client_cap(client):
+            refuse(conn)
+            return True
+        channel = self.channel_class(self, conn, addr, self.adj, map=self._map)
+        channel.client = client
+        self.clients[client] = self.clients.get(client, 0) + 1
+        return True
+
+    def over_client_cap(self, client: str) -> bool:
+        cap = self.limits.connections_per_client
+        if not cap or self.adj.trusted_proxy in ("*", client):
+            return False  # a trusted proxy carries every client's connections
+        return self.clients.get(client, 0) >= cap
+
+    def forget(self, channel: GuardedChannel) -> None:
+        """A channel closed: its connection and its bytes no longer count."""
+        if channel.client:
+            left = self.clients.get(channel.client, 0) - 1
+            if left > 0:
+                self.clients[channel.client] = left
+            else:
+                self.clients.pop(channel.client, None)
+            channel.client = ""
+        with self.budget_lock:
+            self.held -= channel.charged
+            channel.charged = 0
+            channel.forgotten = True
+
+    def recharge(self, channel: GuardedChannel) -> bool:
+        """Count what `channel` holds now; whether all channels together hold over the budget."""
+        now_held = channel.held()
+        with self.budget_lock:
+            if channel.forgotten:  # closed on the loop thread while a worker measured it
+                now_held = 0
+            self.held += now_held - channel.charged
+            channel.charged = now_held
+            return self.held > self.limits.upload_buffer_bytes
+
+    def shed(self) -> None:
+        """Abort the largest uploads still arriving until the rest fit in the budget."""
+        receiving = [c for c in self.active_channels.values() if unfinished(c.request)]
+        receiving.sort(key=lambda c: held_by(c.request), reverse=True)
+        for channel in receiving:
+            if self.held <= self.limits.upload_buffer_bytes:
+                break
+            log.warning("upload buffer full: shedding an upload of %d bytes", channel.charged)
+            channel.abort(UPLOADS_BUSY)
+
+    def maintenance(self, now: float) -> None:
+        """waitress's idle rule, and a deadline for every request still arriving."""
+        super().maintenance(now)
+        clock = time.monotonic()
+        for channel in list(self.active_channels.values()):
+            request = channel.request
+            if not unfinished(request) or channel.will_close or channel.close_when_flushed:
+                continue
+            limit = (
+                self.limits.request_timeout
+                if request.headers_finished
+                else min(self.limits.header_timeout, self.limits.request_timeout)
+            )
+            if clock - channel.started > limit:
+                channel.abort(TOO_SLOW)
+
+
+def refuse(conn: socket.socket) -> None:
+    """Answer 503 on a connection never handed to waitress, and close it."""
+    try:
+        conn.setblocking(False)
+        conn.send(TOO_MANY_CONNECTIONS)
+        # Closing with unread bytes makes the kernel reset the connection, and a reset can
+        # destroy the reply before the client reads it; take what has arrived first.
+        conn.recv(REFUSAL_DRAIN_BYTES)
+    except OSError:
+        pass
+    finally:
+        conn.close()
