@@ -15,7 +15,7 @@ WINDOW = 10  # the rank window of these specs (the default is RANK_WINDOW)
 
 @pytest.fixture
 def small_window(monkeypatch):
-    monkeypatch.setattr(store_module, "RANK_WINDOW", WINDOW)
+    monkeypatch.setattr(store_module, "RANK_WINDOW", WINDOW, raising=False)
 
 
 def make(store, cfg, clock, text: str, language: str = "text") -> str:
@@ -25,7 +25,7 @@ def make(store, cfg, clock, text: str, language: str = "text") -> str:
 
 
 def search_steps(store, clock, query: str) -> int:
-    """SQLite virtual-machine steps (in thousands) one search takes: its work, not its time."""
+    """SQLite virtual-machine steps (in tens) one search takes: its work, not its time."""
     steps = [0]
 
     def count() -> int:
@@ -33,7 +33,7 @@ def search_steps(store, clock, query: str) -> int:
         return 0
 
     conn = store._reader()  # this thread's read connection: the one the search runs on
-    conn.set_progress_handler(count, 1000)
+    conn.set_progress_handler(count, 10)
     try:
         pastes.search(store, query, Actor(), clock(), limit=5)
     finally:
