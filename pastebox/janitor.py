@@ -16,6 +16,7 @@ RETRY_SECONDS = 5.0
 # FTS5 pages written per merge step (one transaction each; ~4 KB a page): ~20-40 ms of work.
 MERGE_PAGES = 200
 MERGE_ROUNDS = 2
+VACUUM_PAGES = 500  # free pages given back to the file system per transaction (2 MB)
 MAX_MERGE_STEPS = 100_000  # a backstop: a merge cannot run forever while others keep writing
 # Between two batches (or merge steps) the janitor sleeps this long, so writers waiting for the
 # store's lock get it: Python locks are not fair, and the janitor would otherwise take it back
@@ -35,8 +36,8 @@ def sweep(
     pause: Callable[[], None] = breathe,
 ) -> SweepResult:
     """One pass: delete expired pastes in batches of the store's purge_batch, merge the search
-    index in steps of `merge_pages` if words were deleted, and fold the WAL back into the
-    database so deleted bytes leave the WAL file too. Every batch and step is its own short
+    index in steps of `merge_pages` if words were deleted, give free pages back to the file
+    system, and fold the WAL back into the database so deleted bytes leave the WAL file too. Every batch and step is its own short
     write transaction, with `pause()` between them."""
     store.flush_views()
     expired = purge(store, now, pause)
@@ -44,6 +45,7 @@ def sweep(
     if unindexed:
         merge(store, merge_pages, pause)
         store.settle_unindexed(unindexed)
+    reclaim(store, pause)
     checkpointed = store.checkpoint()
     return SweepResult(
         expired=expired, burned=store.take_burned(), fts_optimized=bool(unindexed),
@@ -61,6 +63,15 @@ def purge(store: Store, now: float, pause: Callable[[], None]) -> int:
         if deleted < store.purge_batch:
             return total
         store.checkpoint(truncate=False)  # the WAL is reused rather than grown by every batch
+        pause()
+
+
+def reclaim(store: Store, pause: Callable[[], None]) -> None:
+    """Shrink the file by its free pages, VACUUM_PAGES per transaction (new files only)."""
+    for _ in range(MAX_MERGE_STEPS):
+        if not store.reclaim_space(VACUUM_PAGES):
+            return
+        store.checkpoint(truncate=False)
         pause()
 
 

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
 # A search ranks (bm25) the newest RANK_WINDOW matching files at most; see Store.search.
 RANK_WINDOW = 1000
+AUTO_VACUUM_INCREMENTAL = 2  # PRAGMA auto_vacuum's number for INCREMENTAL
 PURGE_BATCH = 200  # expired pastes deleted per write transaction (~25 ms at 100,000 pastes)
 PREVIEW_CHARS = 160  # the start of a file, standing in for a snippet when no words were searched
 # The one expiry filter: a paste whose time has come is never served, whether or not the
@@ -114,6 +115,10 @@ class Store:
             else:
                 conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not readonly and conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+                # A new file lets the janitor give freed pages back (reclaim_space); it can only
+                # be chosen before the first table: older files need an offline VACUUM (README).
+                conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             if not readonly:
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode.lower() != "wal":
@@ -683,6 +688,19 @@ class Store:
             )
             # FTS5 counts 2 or more changes when a merge step did some work (its documentation).
             return conn.total_changes - before >= 2
+
+    def reclaim_space(self, pages: int) -> int:
+        """Give up to `pages` free pages back to the file system, in one transaction (the file
+        shrinks at the next checkpoint); returns the free pages left. 0 for a file made before
+        auto_vacuum=INCREMENTAL (it keeps its free pages and reuses them)."""
+        with self.write() as conn:
+            if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != AUTO_VACUUM_INCREMENTAL:
+                return 0
+            free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+            for _ in range(min(pages, free)):
+                # Python's sqlite3 steps a PRAGMA without rows once, and one step frees one page.
+                conn.execute("PRAGMA incremental_vacuum(1)")
+            return conn.execute("PRAGMA freelist_count").fetchone()[0]
 
     def checkpoint(self, *, truncate: bool = True) -> bool:
         """Copy the WAL into the database and truncate it (or, with truncate=False, copy what

@@ -172,3 +172,14 @@ def test_a_merge_cut_short_is_finished_by_the_next_sweep(store, cfg, clock, monk
         sweep(store, clock(), merge_pages=2, pause=stop_the_server)
     assert sweep(store, clock()).fts_optimized
     assert files_holding(store.path, gone) == []
+
+
+def test_a_sweep_gives_the_space_of_purged_pastes_back_to_the_file_system(store, cfg, clock):
+    for n in range(20):
+        create(store, cfg, clock, f"{n} " + "bulky text " * 20_000, ttl=60)
+    create(store, cfg, clock, "stays")
+    sweep(store, clock())
+    full = Path(store.path).stat().st_size
+    clock.advance(61)
+    assert sweep(store, clock()).expired == 20
+    assert Path(store.path).stat().st_size < full / 2
