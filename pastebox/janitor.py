@@ -18,14 +18,23 @@ MERGE_PAGES = 200
 MERGE_ROUNDS = 2
 VACUUM_PAGES = 500  # free pages given back to the file system per transaction (2 MB)
 MAX_MERGE_STEPS = 100_000  # a backstop: a merge cannot run forever while others keep writing
-# Between two batches (or merge steps) the janitor sleeps this long, so writers waiting for the
-# store's lock get it: Python locks are not fair, and the janitor would otherwise take it back
-# before a waiting thread wakes up.
+# Between two batches (or merge steps) the janitor sleeps as long as it just worked (within
+# these bounds), so writers waiting for the store's lock get it at least half the time: Python
+# locks are not fair, and the janitor would otherwise take it back before a waiter wakes up.
 BREATHE_SECONDS = 0.01
+MAX_BREATHE_SECONDS = 0.5
 
 
-def breathe() -> None:
-    time.sleep(BREATHE_SECONDS)
+class Breather:
+    """The janitor's default pause: sleeps as long as it worked since the last pause."""
+
+    def __init__(self) -> None:
+        self._since = time.monotonic()
+
+    def __call__(self) -> None:
+        worked = time.monotonic() - self._since
+        time.sleep(min(MAX_BREATHE_SECONDS, max(BREATHE_SECONDS, worked)))
+        self._since = time.monotonic()
 
 
 def sweep(
@@ -33,12 +42,13 @@ def sweep(
     now: float,
     *,
     merge_pages: int = MERGE_PAGES,
-    pause: Callable[[], None] = breathe,
+    pause: Callable[[], None] | None = None,
 ) -> SweepResult:
     """One pass: delete expired pastes in batches of the store's purge_batch, merge the search
     index in steps of `merge_pages` if words were deleted, give free pages back to the file
     system, and fold the WAL back into the database so deleted bytes leave the WAL file too. Every batch and step is its own short
     write transaction, with `pause()` between them."""
+    pause = pause or Breather()
     store.flush_views()
     expired = purge(store, now, pause)
     unindexed = store.pending_unindexed()
