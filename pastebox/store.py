@@ -549,7 +549,7 @@ class Store:
             {**params, "window": RANK_WINDOW},
         ).fetchall()
         ranked = sorted(((score, -rowid) for rowid, score, shown in rows if shown))
-        lowest = rows[-1][0] if len(rows) == RANK_WINDOW else None
+        lowest = min(row[0] for row in rows) if len(rows) == RANK_WINDOW else None
         return [-negated for _, negated in ranked], lowest
 
     def _older_matches(
