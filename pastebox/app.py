@@ -9,7 +9,7 @@ from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.crypto import KdfGate
 from pastebox.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, TooLarge
-from pastebox.limits import GuessThrottle, Slots, TokenBucket, WriteGate
+from pastebox.limits import SEARCH_BUSY, GuessThrottle, Slots, TokenBucket, WriteGate
 from pastebox.render import Renderer, cached_size
 from pastebox.store import Store
 from pastebox.web.account import make_account
@@ -28,7 +28,6 @@ ERROR_SHAPES: tuple[tuple[str, ErrorShape], ...] = (
     ("/api/", json_error),
     ("/", negotiated_error),
 )
-SEARCH_BUSY = "the server is busy with other searches; try again shortly"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",

@@ -46,8 +46,9 @@ def sweep(
 ) -> SweepResult:
     """One pass: delete expired pastes in batches of the store's purge_batch, merge the search
     index in steps of `merge_pages` if words were deleted, give free pages back to the file
-    system, and fold the WAL back into the database so deleted bytes leave the WAL file too. Every batch and step is its own short
-    write transaction, with `pause()` between them."""
+    system, and fold the WAL back into the database so deleted bytes leave the WAL file too.
+    Every batch and step is its own short write transaction, with `pause()` between them (by
+    default a Breather)."""
     pause = pause or Breather()
     store.flush_views()
     expired = purge(store, now, pause)

@@ -13,6 +13,7 @@ from pastebox.errors import Invalid, RateLimited, TooLarge, Unavailable
 READ_CHUNK = 64 * 1024
 MAX_TRACKED_CLIENTS = 100_000  # beyond this the oldest buckets are forgotten (bounded memory)
 BUSY_RETRY_SECONDS = 1  # Retry-After of a request refused because the server is busy
+SEARCH_BUSY = "the server is busy with other searches; try again shortly"
 
 
 def read_body(environ: Mapping[str, Any], cap: int) -> bytes:

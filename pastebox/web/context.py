@@ -10,7 +10,7 @@ from pastebox import accounts
 from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.crypto import KdfGate
-from pastebox.limits import GuessThrottle, Slots, TokenBucket, WriteGate
+from pastebox.limits import SEARCH_BUSY, GuessThrottle, Slots, TokenBucket, WriteGate
 from pastebox.model import Actor, User
 from pastebox.render import Highlighted, Renderer
 from pastebox.store import Store
@@ -47,7 +47,7 @@ class Services:
     write_gate: WriteGate = field(default_factory=WriteGate)
     # Searches run a few at a time (config search_slots/queue/wait), so that costly ones cannot
     # take every server thread; past the queue they get 503 with Retry-After.
-    search_gate: Slots = field(default_factory=lambda: Slots(2, 1, 1.0, "busy; try again"))
+    search_gate: Slots = field(default_factory=lambda: Slots(2, 1, 1.0, SEARCH_BUSY))
 
     def client(self, request: bottle.BaseRequest) -> str:
         """The client address: the socket peer, or the first X-Forwarded-For hop behind a proxy."""
