@@ -9,7 +9,7 @@ from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.crypto import KdfGate
 from pastebox.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, TooLarge
-from pastebox.limits import GuessThrottle, TokenBucket, WriteGate
+from pastebox.limits import SEARCH_BUSY, GuessThrottle, Slots, TokenBucket, WriteGate
 from pastebox.render import Renderer, cached_size
 from pastebox.store import Store
 from pastebox.web.account import make_account
@@ -98,7 +98,7 @@ def create_app(
     renderer: Renderer | None = None,
 ) -> bottle.Bottle:
     """A complete pastebox WSGI app over `store`; `now` is the clock every rule reads."""
-    write_gate = WriteGate()
+    write_gate = WriteGate(config.write_wait)
     services = Services(
         cfg=config,
         store=store,
@@ -115,6 +115,9 @@ def create_app(
             config.password_kdf_queue,
         ),
         write_gate=write_gate,
+        search_gate=Slots(
+            config.search_slots, config.search_queue, config.search_wait, SEARCH_BUSY
+        ),
     )
     app = new_bottle()
     # The account pages before the curl surface: its /<paste_id> routes would take /settings.

@@ -282,6 +282,30 @@ class Config:
         "Seconds a password check waits for a free slot before the answer is 503 with Retry-After.",
         minimum=0.0,
     )
+    write_wait: float = setting(
+        2.0,
+        _float,
+        "Seconds a write waits for its turn (writes run one at a time) before the answer is 503 with Retry-After; while one write has held the turn longer, new ones get that answer at once.",
+        minimum=0.0,
+    )
+    search_slots: int = setting(
+        2,
+        _int,
+        "Searches that run at once (each costs up to tens of ms of CPU); the rest wait.",
+        minimum=1,
+    )
+    search_queue: int = setting(
+        1,
+        _int,
+        "Searches that may wait for a free slot (each holds a server thread); more get 503 with Retry-After at once.",
+        minimum=0,
+    )
+    search_wait: float = setting(
+        1.0,
+        _float,
+        "Seconds a search waits for a free slot before the answer is 503 with Retry-After.",
+        minimum=0.0,
+    )
     registration: str = setting(
         "closed",
         _choice("open", "closed"),
@@ -415,6 +439,11 @@ def load_config(
         raise ConfigError(
             f"upload_buffer_mb ({config.upload_buffer_mb}) must hold one upload of the largest"
             f" paste: at least {-(-(config.max_body_bytes + UPLOAD_BUFFER_SLACK) // MIB)}"
+        )
+    if config.search_slots + config.search_queue >= config.threads:
+        raise ConfigError(
+            f"search_slots + search_queue ({config.search_slots} + {config.search_queue}) must"
+            f" be fewer than threads ({config.threads}), so searches never hold every server thread"
         )
     if config.default_ttl > config.max_ttl:
         raise ConfigError(

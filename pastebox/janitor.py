@@ -13,21 +13,97 @@ log = logging.getLogger(__name__)
 
 VIEW_FLUSH_SECONDS = 5.0
 RETRY_SECONDS = 5.0
+# FTS5 pages written per merge step (one transaction each; ~4 KB a page): ~20-40 ms of work.
+MERGE_PAGES = 200
+MERGE_ROUNDS = 2
+VACUUM_PAGES = 500  # free pages given back to the file system per transaction (2 MB)
+MAX_MERGE_STEPS = 100_000  # a backstop: a merge cannot run forever while others keep writing
+# Between two batches (or merge steps) the janitor sleeps as long as it just worked (within
+# these bounds), so writers waiting for the store's lock get it at least half the time: Python
+# locks are not fair, and the janitor would otherwise take it back before a waiter wakes up.
+BREATHE_SECONDS = 0.01
+MAX_BREATHE_SECONDS = 0.5
 
 
-def sweep(store: Store, now: float) -> SweepResult:
-    """One pass: delete expired pastes, merge the search index if words were deleted, and fold
-    the WAL back into the database so deleted bytes leave the WAL file too."""
+class Breather:
+    """The janitor's default pause: sleeps as long as it worked since the last pause."""
+
+    def __init__(self) -> None:
+        self._since = time.monotonic()
+
+    def __call__(self) -> None:
+        worked = time.monotonic() - self._since
+        time.sleep(min(MAX_BREATHE_SECONDS, max(BREATHE_SECONDS, worked)))
+        self._since = time.monotonic()
+
+
+def sweep(
+    store: Store,
+    now: float,
+    *,
+    merge_pages: int = MERGE_PAGES,
+    pause: Callable[[], None] | None = None,
+) -> SweepResult:
+    """One pass: delete expired pastes in batches of the store's purge_batch, merge the search
+    index in steps of `merge_pages` if words were deleted, give free pages back to the file
+    system, and fold the WAL back into the database so deleted bytes leave the WAL file too.
+    Every batch and step is its own short write transaction, with `pause()` between them (by
+    default a Breather)."""
+    pause = pause or Breather()
     store.flush_views()
-    expired, _ = store.purge_expired(now, tombstone_until=pastes.sweep_cutoff(now))
-    unindexed = store.take_unindexed()
+    expired = purge(store, now, pause)
+    unindexed = store.pending_unindexed()
     if unindexed:
-        store.optimize_search()
+        merge(store, merge_pages, pause)
+        store.settle_unindexed(unindexed)
+    reclaim(store, pause)
     checkpointed = store.checkpoint()
     return SweepResult(
         expired=expired, burned=store.take_burned(), fts_optimized=bool(unindexed),
         checkpointed=checkpointed,
     )  # fmt: skip
+
+
+def purge(store: Store, now: float, pause: Callable[[], None]) -> int:
+    """Delete every expired paste, one batch per transaction; returns how many."""
+    cutoff = pastes.sweep_cutoff(now)
+    total = 0
+    while True:
+        deleted, _ = store.purge_expired(now, tombstone_until=cutoff)
+        total += deleted
+        if deleted < store.purge_batch:
+            return total
+        store.checkpoint(truncate=False)  # the WAL is reused rather than grown by every batch
+        pause()
+
+
+def reclaim(store: Store, pause: Callable[[], None]) -> None:
+    """Shrink the file by its free pages, VACUUM_PAGES per transaction (new files only)."""
+    for _ in range(MAX_MERGE_STEPS):
+        if not store.reclaim_space(VACUUM_PAGES):
+            return
+        store.checkpoint(truncate=False)
+        pause()
+
+
+def merge(store: Store, pages: int, pause: Callable[[], None]) -> int:
+    """Merge every segment of the search index into one, in bounded steps; returns the steps.
+
+    A merge FTS5 has under way (inserts start them: automerge) is finished first: begun while
+    one is under way, a full merge only goes on with it, and a segment outside it keeps its
+    deleted words. Twice, so that a merge begun by an insert between the two still ends up
+    inside a full one."""
+    steps = 0
+    for _ in range(MERGE_ROUNDS):
+        for start in (False, True):
+            more = store.merge_search(pages, start=start)
+            steps += 1
+            while more and steps < MAX_MERGE_STEPS:
+                store.checkpoint(truncate=False)
+                pause()
+                more = store.merge_search(pages)
+                steps += 1
+    return steps
 
 
 class Janitor(threading.Thread):

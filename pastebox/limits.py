@@ -1,15 +1,19 @@
-"""Bounds on what a client may cost: a capped body reader, a write-rate limiter, a guess throttle."""
+"""Bounds on what a client may cost: a capped body reader, a write-rate limiter, a guess throttle,
+the write gate and bounded slots for costly work (searches)."""
 
 import contextlib
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from pastebox.errors import Invalid, RateLimited, TooLarge
+from pastebox.errors import Invalid, RateLimited, TooLarge, Unavailable
 
 READ_CHUNK = 64 * 1024
 MAX_TRACKED_CLIENTS = 100_000  # beyond this the oldest buckets are forgotten (bounded memory)
+BUSY_RETRY_SECONDS = 1  # Retry-After of a request refused because the server is busy
+SEARCH_BUSY = "the server is busy with other searches; try again shortly"
 
 
 def read_body(environ: Mapping[str, Any], cap: int) -> bytes:
@@ -137,26 +141,95 @@ class GuessThrottle:
                 self._remember(target, stamps)
 
 
-class WriteGate:
-    """Runs write requests one at a time (see Services.write_gate), and lets the thread holding
-    it step out for slow work that needs no one else to wait (`paused()`), such as argon2."""
+class Slots:
+    """At most `slots` holders at once; at most `queue` more wait, each for at most `wait`
+    seconds; the rest are told at once to come back (Unavailable: 503 + Retry-After). Waiting
+    requests hold server threads, so the queue stays short."""
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._local = threading.local()
+    def __init__(self, slots: int, queue: int, wait: float, busy: str):
+        self.queue = queue
+        self.wait = wait
+        self.busy = busy
+        self._semaphore = threading.BoundedSemaphore(slots)
+        self._waiting = 0
+        self._waiting_lock = threading.Lock()
 
-    def __enter__(self) -> "WriteGate":
-        self._lock.acquire()
-        self._local.held = True
+    def acquire(self) -> None:
+        if self._semaphore.acquire(blocking=False):
+            return
+        with self._waiting_lock:
+            if self._waiting >= self.queue:
+                raise self.refusal()
+            self._waiting += 1
+        try:
+            acquired = self._semaphore.acquire(timeout=self.wait)
+        finally:
+            with self._waiting_lock:
+                self._waiting -= 1
+        if not acquired:
+            raise self.refusal()
+
+    def release(self) -> None:
+        self._semaphore.release()
+
+    def refusal(self) -> Unavailable:
+        return Unavailable(self.busy, retry_after=BUSY_RETRY_SECONDS, code="busy")
+
+    def __enter__(self) -> "Slots":
+        self.acquire()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class WriteGate:
+    """Runs write requests one at a time (see Services.write_gate), and lets the thread holding
+    it step out for slow work that needs no one else to wait (`paused()`), such as argon2.
+
+    A write waits for its turn at most `wait` seconds, then gets Unavailable (503 +
+    Retry-After); while the holder has held the gate longer than that (a stall), newcomers are
+    refused at once instead of joining the wait. Either way writers cannot keep every server
+    thread waiting here for long, and reads keep being served."""
+
+    def __init__(self, wait: float = 2.0, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.wait = wait
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._held_since: float | None = None
+
+    def _stalled(self) -> bool:
+        since = self._held_since
+        return since is not None and self._clock() - since > self.wait
+
+    def __enter__(self) -> "WriteGate":
+        # The stall check comes before the wait: a newcomer behind a stalled holder would only
+        # wait its whole time out.
+        if not self._lock.acquire(blocking=False) and (
+            self._stalled() or not self._lock.acquire(timeout=self.wait)
+        ):
+            raise Unavailable(
+                "the server is busy with other writes; try again shortly",
+                retry_after=BUSY_RETRY_SECONDS,
+                code="busy",
+            )
+        self._enter_held()
+        return self
+
+    def _enter_held(self) -> None:
+        self._held_since = self._clock()
+        self._local.held = True
+
+    def __exit__(self, *exc: object) -> None:
         self._local.held = False
+        self._held_since = None
         self._lock.release()
 
     @contextlib.contextmanager
     def paused(self) -> Iterator[None]:
-        """Release the gate for the block when this thread holds it; take it back after."""
+        """Release the gate for the block when this thread holds it; take it back after (with
+        no time limit: the write it belongs to is half done and has waited its turn once)."""
         if not getattr(self._local, "held", False):
             yield
             return
@@ -164,4 +237,5 @@ class WriteGate:
         try:
             yield
         finally:
-            self.__enter__()
+            self._lock.acquire()
+            self._enter_held()

@@ -40,6 +40,7 @@ MAX_NAME_CHARS = 255
 MAX_LIST_LIMIT = 100
 MAX_SEARCH_TERMS = 16
 MAX_QUERY_CHARS = 500
+MAX_SEARCH_OFFSET = 20_000  # the web pages go up to 1000 pages of 20; a search's work grows with it
 TOMBSTONE_SECONDS = 30 * 86400
 NONCE_BYTES, MAC_BYTES = 24, 16
 # base64url without padding of at least nonce + MAC + one byte of plaintext.
@@ -597,8 +598,8 @@ def search(
     store: Store, query: str, actor: Actor, now: float, limit: int = 20, offset: int = 0
 ) -> list[SearchHit]:
     """Public pastes (and the actor's own) matching `query`; see parse_search for the syntax."""
-    if not (1 <= limit <= MAX_LIST_LIMIT) or offset < 0:
-        raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0 or more")
+    if not (1 <= limit <= MAX_LIST_LIMIT) or not (0 <= offset <= MAX_SEARCH_OFFSET):
+        raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0..{MAX_SEARCH_OFFSET}")
     parsed = parse_search(query)
     return store.search(
         parsed.match,

@@ -6,6 +6,7 @@ connection per thread (`read()`). Nothing here knows about HTTP; callers pass `n
 
 import contextlib
 import dataclasses
+import json
 import logging
 import secrets
 import sqlite3
@@ -28,6 +29,10 @@ from pastebox.model import (
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
+# A search ranks (bm25) the newest RANK_WINDOW matching files at most; see Store.search.
+RANK_WINDOW = 1000
+AUTO_VACUUM_INCREMENTAL = 2  # PRAGMA auto_vacuum's number for INCREMENTAL
+PURGE_BATCH = 200  # expired pastes deleted per write transaction (~25 ms at 100,000 pastes)
 PREVIEW_CHARS = 160  # the start of a file, standing in for a snippet when no words were searched
 # The one expiry filter: a paste whose time has come is never served, whether or not the
 # janitor has deleted it yet.
@@ -85,8 +90,9 @@ def _file(row: tuple) -> PasteFile:
 class Store:
     """Owns the SQLite connections; thread-safe; `close()` closes every connection it opened."""
 
-    def __init__(self, path: str, *, synchronous: str = "full"):
+    def __init__(self, path: str, *, synchronous: str = "full", purge_batch: int = PURGE_BATCH):
         self.path = path
+        self.purge_batch = purge_batch
         self._synchronous = synchronous.upper()
         self._write_lock = threading.Lock()
         self._local = threading.local()
@@ -109,6 +115,10 @@ class Store:
             else:
                 conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            if not readonly and conn.execute("PRAGMA page_count").fetchone()[0] == 0:
+                # A new file lets the janitor give freed pages back (reclaim_space); it can only
+                # be chosen before the first table: older files need an offline VACUUM (README).
+                conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             if not readonly:
                 mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 if mode.lower() != "wal":
@@ -497,87 +507,209 @@ class Store:
         limit: int,
         offset: int,
     ) -> list[SearchHit]:
-        """Files whose text matches the FTS5 expression `match` (best first) and are in
-        `language` when given; with no `match`, the newest files in that language.
+        """Files whose text matches the FTS5 expression `match` and are in `language` when given;
+        with no `match`, the newest files in that language.
 
-        Public pastes for everyone; the viewer's own unlisted and private ones too.
+        The newest RANK_WINDOW matches are ranked best first; older ones follow, newest first.
+        The work is bounded whatever the number of matches: bm25 ranks every row it is asked
+        to before any LIMIT applies, so it is only ever asked to rank the window, and every scan
+        stops after RANK_WINDOW + offset + limit rows. Public pastes for everyone; the viewer's
+        own unlisted and private ones too.
         """
+        params = {"match": match, "lang": language, "now": now, "viewer": viewer_id}
+        with self.read() as conn:
+            if match is None:
+                ids = self._newest_in_language(conn, params, offset + limit)[offset:]
+                return self._previews(conn, ids[:limit], params)
+            ranked, lowest = self._ranked_window(conn, params)
+            page = ranked[offset : offset + limit]
+            if len(page) < limit and lowest is not None:
+                skip = max(0, offset - len(ranked))
+                older = self._older_matches(conn, params, lowest, skip + limit - len(page))
+                page += older[skip:]
+            return self._snippets(conn, page[:limit], params)
+
+    @staticmethod
+    def _visible(params: dict) -> str:
+        """What a search may show (over aliases f and p)."""
+        language = " AND f.language = :lang" if params["lang"] else ""
+        return f"{LIVE} AND p.indexed AND (p.exposure = 'public' OR p.owner_id = :viewer){language}"
+
+    def _ranked_window(
+        self, conn: sqlite3.Connection, params: dict
+    ) -> tuple[list[int], int | None]:
+        """The visible files among the newest RANK_WINDOW matches, best first, and the oldest
+        rowid looked at when there may be older matches (else None)."""
+        rows = conn.execute(
+            f"SELECT s.rowid, s.score, {self._visible(params)} FROM"
+            " (SELECT rowid, bm25(file_search) AS score FROM file_search"
+            "  WHERE file_search MATCH :match ORDER BY rowid DESC LIMIT :window) AS s"
+            " LEFT JOIN files f ON f.id = s.rowid"
+            " LEFT JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision",
+            {**params, "window": RANK_WINDOW},
+        ).fetchall()
+        ranked = sorted(((score, -rowid) for rowid, score, shown in rows if shown))
+        lowest = min(row[0] for row in rows) if len(rows) == RANK_WINDOW else None
+        return [-negated for _, negated in ranked], lowest
+
+    def _older_matches(
+        self, conn: sqlite3.Connection, params: dict, below: int, count: int
+    ) -> list[int]:
+        """Up to `count` visible matches older than rowid `below`, newest first, looking at no
+        more than count + RANK_WINDOW of them."""
+        rows = conn.execute(
+            "SELECT s.rowid FROM (SELECT rowid FROM file_search"
+            "  WHERE file_search MATCH :match AND rowid < :below ORDER BY rowid DESC LIMIT :scan)"
+            " AS s JOIN files f ON f.id = s.rowid"
+            " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
+            f" WHERE {self._visible(params)} ORDER BY s.rowid DESC LIMIT :count",
+            {**params, "below": below, "scan": count + RANK_WINDOW, "count": count},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def _newest_in_language(self, conn: sqlite3.Connection, params: dict, count: int) -> list[int]:
+        """Up to `count` visible files in a language, newest first (the files_language index),
+        looking at no more than count + RANK_WINDOW of them."""
+        rows = conn.execute(
+            "SELECT s.id FROM (SELECT id FROM files WHERE language = :lang"
+            "  ORDER BY id DESC LIMIT :scan) AS s JOIN files f ON f.id = s.id"
+            " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
+            f" WHERE {self._visible(params)} ORDER BY s.id DESC LIMIT :count",
+            {**params, "scan": count + RANK_WINDOW, "count": count},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def _previews(self, conn: sqlite3.Connection, ids: list[int], params: dict) -> list[SearchHit]:
+        """Hits for files found without words: the start of the file stands in for a snippet."""
+        rows = conn.execute(
+            "SELECT f.id, p.id, p.title, f.name, f.language,"
+            f" substr(CAST(f.content AS TEXT), 1, {PREVIEW_CHARS}), p.created_at, p.exposure"
+            " FROM files f JOIN pastes p ON p.id = f.paste_id"
+            " WHERE f.id IN (SELECT value FROM json_each(:ids))",
+            {"ids": json.dumps(ids)},
+        ).fetchall()
+        return _in_order(ids, rows, None)
+
+    def _snippets(self, conn: sqlite3.Connection, ids: list[int], params: dict) -> list[SearchHit]:
+        """Hits with snippets for these matching files. snippet() needs the MATCH cursor; the
+        rowid range bounds its scan to the page's span, the + keeps IN from being a lookup per
+        value (each of which would rebuild a prefix term's whole doclist)."""
+        if not ids:
+            return []
         # Matches come back between STX and ETX. The markers asked of FTS5 are random, so that
         # an STX or ETX in someone's text cannot pose as a match; those are dropped.
         mark = secrets.token_hex(8)
-        params = {"match": match, "lang": language, "now": now, "viewer": viewer_id,
-                  "limit": limit, "offset": offset, "open": f"[{mark}[", "close": f"]{mark}]"}  # fmt: skip
-        visible = f"{LIVE} AND p.indexed AND (p.exposure = 'public' OR p.owner_id = :viewer)" + (
-            " AND f.language = :lang" if language else ""
-        )
-        if match is not None:
-            sql = (
-                "SELECT p.id, p.title, f.name, f.language,"
-                " snippet(file_search, 2, :open, :close, '…', 16), p.created_at, p.exposure"
-                " FROM file_search JOIN files f ON f.id = file_search.rowid"
-                " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
-                f" WHERE file_search MATCH :match AND {visible}"
-                " ORDER BY rank LIMIT :limit OFFSET :offset"
-            )
-        else:
-            sql = (
-                "SELECT p.id, p.title, f.name, f.language,"
-                f" substr(CAST(f.content AS TEXT), 1, {PREVIEW_CHARS}), p.created_at, p.exposure"
-                " FROM files f JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
-                f" WHERE {visible} ORDER BY p.created_at DESC, f.position"
-                " LIMIT :limit OFFSET :offset"
-            )
-        hits = []
-        for row in self._reader().execute(sql, params).fetchall():
-            snippet = row[4].replace("\x02", "").replace("\x03", "")
-            snippet = snippet.replace(params["open"], "\x02").replace(params["close"], "\x03")
-            hits.append(SearchHit(*row[:4], snippet, *row[5:]))
-        return hits
+        markers = (f"[{mark}[", f"]{mark}]")
+        rows = conn.execute(
+            "SELECT f.id, p.id, p.title, f.name, f.language,"
+            " snippet(file_search, 2, :open, :close, '…', 16), p.created_at, p.exposure"
+            " FROM file_search JOIN files f ON f.id = file_search.rowid"
+            " JOIN pastes p ON p.id = f.paste_id"
+            " WHERE file_search MATCH :match AND file_search.rowid BETWEEN :low AND :high"
+            " AND +file_search.rowid IN (SELECT value FROM json_each(:ids))",
+            {"match": params["match"], "low": min(ids), "high": max(ids), "ids": json.dumps(ids),
+             "open": markers[0], "close": markers[1]},
+        ).fetchall()  # fmt: skip
+        return _in_order(ids, rows, markers)
 
     # -- janitor -----------------------------------------------------------------------------
 
-    def purge_expired(self, now: float, *, tombstone_until: float) -> tuple[int, int]:
-        """Delete every expired paste and old tombstones; returns (pastes deleted, search rows removed)."""
-        params = {"now": now}
-        where = "p.expires_at IS NOT NULL AND p.expires_at <= :now"
+    def purge_expired(
+        self, now: float, *, tombstone_until: float, limit: int | None = None
+    ) -> tuple[int, int]:
+        """Delete up to `limit` expired pastes (soonest expiry first) and up to `limit` old
+        tombstones, in one short transaction; returns (pastes deleted, search rows removed).
+
+        The janitor calls it again while it deletes `limit`: one transaction per batch, so the
+        writer lock is never held for long, whatever the number of expired pastes. `limit`
+        defaults to the store's purge_batch."""
+        limit = self.purge_batch if limit is None else limit
         with self.write() as conn:
-            unindexed = self._unindex(conn, where, params)
+            ids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT id FROM pastes WHERE expires_at IS NOT NULL AND expires_at <= ?"
+                    " ORDER BY expires_at LIMIT ?",
+                    (now, limit),
+                )
+            ]
+            params = {"ids": json.dumps(ids)}
+            where = "p.id IN (SELECT value FROM json_each(:ids))"
+            unindexed = self._unindex(conn, where, params) if ids else 0
             gone = conn.execute(
                 f"DELETE FROM pastes AS p WHERE {where}"
                 " RETURNING id, exposure, owner_id, manage_hash",
                 params,
             ).fetchall()
             _bury(conn, gone, "expired", now)
-            conn.execute("DELETE FROM tombstones WHERE at < ?", (tombstone_until,))
+            conn.execute(
+                "DELETE FROM tombstones WHERE id IN"
+                " (SELECT id FROM tombstones WHERE at < ? LIMIT ?)",
+                (tombstone_until, limit),
+            )
             conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
         return len(gone), unindexed
 
-    def take_unindexed(self) -> int:
-        """Search rows removed since the last call (the janitor merges the index when > 0)."""
+    def pending_unindexed(self) -> int:
+        """Search rows removed since the index was last fully merged (their words are still in
+        its segments); the janitor merges when > 0, then settles what it merged."""
+        row = (
+            self._reader().execute("SELECT value FROM counters WHERE name = 'unindexed'").fetchone()
+        )
+        return row[0]
+
+    def settle_unindexed(self, count: int) -> None:
+        """Forget `count` removed rows once a full merge has dropped their words. Rows removed
+        during the merge stay counted, so the next sweep merges again."""
         with self.write() as conn:
-            (count,) = conn.execute(
-                "SELECT value FROM counters WHERE name = 'unindexed'"
-            ).fetchone()
-            if count:
-                conn.execute("UPDATE counters SET value = 0 WHERE name = 'unindexed'")
-        return count
+            conn.execute(
+                "UPDATE counters SET value = max(0, value - ?) WHERE name = 'unindexed'", (count,)
+            )
 
     def take_burned(self) -> int:
         with self._write_lock:
             count, self._burned = self._burned, 0
         return count
 
-    def optimize_search(self) -> None:
-        """Merge FTS segments so deleted words leave the index pages (then zeroed by secure_delete)."""
-        with self.write() as conn:
-            conn.execute("INSERT INTO file_search (file_search) VALUES ('optimize')")
+    def merge_search(self, pages: int, *, start: bool = False) -> bool:
+        """One bounded step of merging the search index: FTS5 'merge' writes about `pages`
+        pages, in one transaction. Without `start` it goes on with a merge under way (or
+        merges a level that has enough segments); `start` begins a merge of every segment
+        into one. True when the step did some work.
 
-    def checkpoint(self) -> bool:
-        """Copy the WAL into the database and truncate it; False when readers kept it busy."""
+        Deleted words stay in their segments until a merge that includes the oldest one drops
+        their delete markers: a full merge does that, and secure_delete zeroes the pages it
+        frees. 'optimize' would do it in one transaction of unbounded length."""
+        with self.write() as conn:
+            before = conn.total_changes
+            conn.execute(
+                "INSERT INTO file_search (file_search, rank) VALUES ('merge', ?)",
+                (-pages if start else pages,),
+            )
+            # FTS5 counts 2 or more changes when a merge step did some work (its documentation).
+            return conn.total_changes - before >= 2
+
+    def reclaim_space(self, pages: int) -> int:
+        """Give up to `pages` free pages back to the file system, in one transaction (the file
+        shrinks at the next checkpoint); returns the free pages left. 0 for a file made before
+        auto_vacuum=INCREMENTAL (it keeps its free pages and reuses them)."""
+        with self.write() as conn:
+            if conn.execute("PRAGMA auto_vacuum").fetchone()[0] != AUTO_VACUUM_INCREMENTAL:
+                return 0
+            free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+            for _ in range(min(pages, free)):
+                # Python's sqlite3 steps a PRAGMA without rows once, and one step frees one page.
+                conn.execute("PRAGMA incremental_vacuum(1)")
+            return conn.execute("PRAGMA freelist_count").fetchone()[0]
+
+    def checkpoint(self, *, truncate: bool = True) -> bool:
+        """Copy the WAL into the database and truncate it (or, with truncate=False, copy what
+        readers allow, so the WAL is reused instead of growing); False when readers kept it busy."""
+        mode = "TRUNCATE" if truncate else "PASSIVE"
         with self._write_lock:
             if self._closed:
                 return False
-            busy, _, _ = self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            busy, _, _ = self._writer.execute(f"PRAGMA wal_checkpoint({mode})").fetchone()
         return busy == 0
 
     def integrity_ok(self) -> bool:
@@ -742,6 +874,25 @@ def _bury(conn: sqlite3.Connection, gone: list[tuple], reason: str, now: float) 
     )  # fmt: skip
 
 
+def _in_order(
+    ids: list[int], rows: list[tuple], markers: tuple[str, str] | None
+) -> list[SearchHit]:
+    """SearchHits of (file id, hit columns…) rows, in the order of `ids`; with `markers`, the
+    snippet's random match markers become STX/ETX (and any STX/ETX of the text is dropped)."""
+    by_id = {row[0]: row[1:] for row in rows}
+    hits = []
+    for file_id in ids:
+        row = by_id.get(file_id)
+        if row is None:
+            continue
+        snippet = row[4]
+        if markers:
+            snippet = snippet.replace("\x02", "").replace("\x03", "")
+            snippet = snippet.replace(markers[0], "\x02").replace(markers[1], "\x03")
+        hits.append(SearchHit(*row[:4], snippet, *row[5:]))
+    return hits
+
+
 def _replace_views(paste: Paste, views: int) -> Paste:
     return dataclasses.replace(paste, views=views)
 
@@ -760,5 +911,5 @@ def _statements(sql: str) -> list[str]:
     return statements
 
 
-def open_store(path: str, *, synchronous: str = "full") -> Store:
-    return Store(path, synchronous=synchronous)
+def open_store(path: str, *, synchronous: str = "full", purge_batch: int = PURGE_BATCH) -> Store:
+    return Store(path, synchronous=synchronous, purge_batch=purge_batch)

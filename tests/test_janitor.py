@@ -1,6 +1,10 @@
 """The janitor: sweeps purge what has expired, keep the index lean, and survive failures."""
 
 import threading
+import uuid
+from pathlib import Path
+
+import pytest
 
 from pastebox import pastes
 from pastebox.janitor import Janitor, sweep
@@ -82,3 +86,100 @@ def test_janitor_survives_a_failing_sweep_and_stops_cleanly(store, monkeypatch):
     finally:
         janitor.stop()
     assert not janitor.is_alive()
+
+
+# -- bounded work: batches and merge steps, each its own short transaction -----------------
+
+
+def marker() -> str:
+    """One search-index token that appears nowhere else."""
+    return "mk" + uuid.uuid4().hex
+
+
+def files_holding(db: str, word: str) -> list[str]:
+    """The database files that still hold a trace of `word` (the index stores terms
+    prefix-compressed, so look for its last 20 characters)."""
+    names = [db, db + "-wal"]
+    return [n for n in names if Path(n).exists() and word[-20:].encode() in Path(n).read_bytes()]
+
+
+def filler(n: int) -> str:
+    """Text of many distinct words, so the index spans many pages."""
+    return " ".join(f"w{n}x{i}" for i in range(300))
+
+
+def write_elsewhere(store, cfg, clock) -> bool:
+    """Whether another thread can write (create a paste) now, within 10 s."""
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (create(store, cfg, clock, "meanwhile"), done.set()))
+    thread.start()
+    thread.join(10)
+    return done.is_set()
+
+
+def test_a_sweep_purges_in_batches_and_other_writers_get_the_store_between_them(store, cfg, clock):
+    store.purge_batch = 4
+    for n in range(10):
+        create(store, cfg, clock, f"short lived {n}", ttl=60)
+    clock.advance(61)
+    left, wrote = [], []
+
+    def between_batches() -> None:
+        with store.read() as conn:
+            left.append(conn.execute("SELECT count(*) FROM pastes WHERE expires_at").fetchone()[0])
+        wrote.append(write_elsewhere(store, cfg, clock))
+
+    result = sweep(store, clock(), pause=between_batches)
+    assert result.expired == 10
+    assert left[:2] == [6, 2]  # each batch committed on its own
+    assert wrote[:2] == [True, True]
+
+
+def test_a_sweep_merges_the_index_in_bounded_steps_and_deleted_words_leave_the_file(
+    store, cfg, clock
+):
+    gone, kept = marker(), marker()
+    for n in range(30):
+        create(store, cfg, clock, filler(n), exposure="public")
+    create(store, cfg, clock, f"keep {kept}", exposure="public")
+    doomed = create(store, cfg, clock, f"drop {gone}", exposure="public")
+    sweep(store, clock())
+    store.delete_paste(doomed.id, clock())
+    steps = []
+
+    def between_steps() -> None:
+        steps.append(write_elsewhere(store, cfg, clock))  # others write between merge steps
+
+    result = sweep(store, clock(), merge_pages=2, pause=between_steps)
+    assert result.fts_optimized
+    assert len(steps) >= 2 and all(steps)
+    assert files_holding(store.path, gone) == []
+    assert files_holding(store.path, kept), "the search for traces cannot find anything"
+
+
+def test_a_merge_cut_short_is_finished_by_the_next_sweep(store, cfg, clock, monkeypatch):
+    gone = marker()
+    for n in range(30):
+        create(store, cfg, clock, filler(n), exposure="public")
+    doomed = create(store, cfg, clock, f"drop {gone}", exposure="public")
+    sweep(store, clock())
+    store.delete_paste(doomed.id, clock())
+
+    def stop_the_server() -> None:
+        raise SystemExit("stopped mid-merge")
+
+    with pytest.raises(SystemExit):
+        sweep(store, clock(), merge_pages=2, pause=stop_the_server)
+    assert sweep(store, clock()).fts_optimized
+    assert files_holding(store.path, gone) == []
+
+
+def test_a_sweep_gives_the_space_of_purged_pastes_back_to_the_file_system(store, cfg, clock):
+    for n in range(20):
+        create(store, cfg, clock, f"{n} " + "bulky text " * 20_000, ttl=60)
+    create(store, cfg, clock, "stays")
+    sweep(store, clock())
+    full = Path(store.path).stat().st_size
+    clock.advance(61)
+    assert sweep(store, clock()).expired == 20
+    assert Path(store.path).stat().st_size < full / 2

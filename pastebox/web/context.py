@@ -10,7 +10,7 @@ from pastebox import accounts
 from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.crypto import KdfGate
-from pastebox.limits import GuessThrottle, TokenBucket, WriteGate
+from pastebox.limits import SEARCH_BUSY, GuessThrottle, Slots, TokenBucket, WriteGate
 from pastebox.model import Actor, User
 from pastebox.render import Highlighted, Renderer
 from pastebox.store import Store
@@ -47,6 +47,9 @@ class Services:
     # SQLite call releases it): bench/FINDINGS.md measured 1,397 creates/s with the gate and
     # 1,318/s without it (p99 38 vs 52 ms), reads unaffected.
     write_gate: WriteGate = field(default_factory=WriteGate)
+    # Searches run a few at a time (config search_slots/queue/wait), so that costly ones cannot
+    # take every server thread; past the queue they get 503 with Retry-After.
+    search_gate: Slots = field(default_factory=lambda: Slots(2, 1, 1.0, SEARCH_BUSY))
 
     def client(self, request: bottle.BaseRequest) -> str:
         """The client address: REMOTE_ADDR, which waitress has already rewritten from the

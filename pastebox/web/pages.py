@@ -418,9 +418,10 @@ def search_page(services: Services, query: str, page_number: int) -> bottle.HTTP
         actor = services.actor(bottle.request)
         offset = (page_number - 1) * SEARCH_PAGE_SIZE
         try:
-            hits = pastes.search(
-                services.store, query, actor, services.now(), SEARCH_PAGE_SIZE + 1, offset
-            )
+            with services.search_gate:
+                hits = pastes.search(
+                    services.store, query, actor, services.now(), SEARCH_PAGE_SIZE + 1, offset
+                )
         except Invalid as exc:
             error, status = exc.message, exc.status
         more = len(hits) > SEARCH_PAGE_SIZE
