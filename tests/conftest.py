@@ -396,6 +396,8 @@ def _accepts(port: int) -> bool:
         return True
     except OSError:
         return False
+
+
 # -- hostile clients -----------------------------------------------------------------------
 
 TRICKLE_SECONDS = 0.2
