@@ -32,8 +32,9 @@ PLAIN = "text"
 GUESS_BYTES = 32 * 1024  # content heuristics only need the start of a file
 MAX_HIGHLIGHT_CHARS = 2 * 1024 * 1024  # larger files are shown plain rather than timed out
 WORKER_START_SECONDS = 60.0  # importing every lexer in a fresh process, on a loaded machine
-MAX_FILENAME_CHARS = 255  # as pastes.MAX_NAME_CHARS: longer file names decide nothing
 PLAIN_NAMES = frozenset({"text", "plain", "plaintext", "txt", "none", "raw"})
+MAX_LANGUAGE_CHARS = 64  # longer language names, aliases and extensions are unknown
+MAX_FILENAME_CHARS = 255  # as pastes.MAX_NAME_CHARS: longer file names decide nothing
 SHEBANG_CHARS = 200  # of the first line
 MODELINE_LINES = 5  # looked at from the top and from the end, as vim does
 MODELINE_TAIL_CHARS = 2048
@@ -84,20 +85,24 @@ def file_anchor(position: int) -> str:
 # -- choosing a language (in-process, cheap) ------------------------------------------------
 
 
-@functools.lru_cache(maxsize=2048)
 def normalize_language(name: str) -> str | None:
     """A user's language name, alias or extension -> the canonical pygments alias, or None."""
     key = name.strip().lower()
-    if not key or len(key) > 64:
+    # Checked before the cache: a refused name, however long, must never become a cache key.
+    if not key or len(key) > MAX_LANGUAGE_CHARS or not key.isprintable():
         return None
+    return _normalize_language(key)
+
+
+@functools.lru_cache(maxsize=2048)
+def _normalize_language(key: str) -> str | None:
     if key in PLAIN_NAMES:
         return PLAIN
     try:
         return get_lexer_by_name(key).aliases[0]
     except ClassNotFound:
         pass
-    by_extension = _language_for_filename("x." + key.lstrip("."))
-    return by_extension
+    return _language_for_filename("x." + key.lstrip("."))
 
 
 def _language_for_filename(filename: str) -> str | None:
