@@ -87,8 +87,12 @@ def file_anchor(position: int) -> str:
 
 def normalize_language(name: str) -> str | None:
     """A user's language name, alias or extension -> the canonical pygments alias, or None."""
-    key = name.strip().lower()
-    # Checked before the cache: a refused name, however long, must never become a cache key.
+    # Checked before the cache: a refused name, however long, must never become a cache key
+    # (and is not copied again: lower() runs only on what could be a name).
+    key = name.strip()
+    if len(key) > MAX_LANGUAGE_CHARS:
+        return None
+    key = key.lower()  # never shorter; U+0130 even becomes two characters
     if not key or len(key) > MAX_LANGUAGE_CHARS or not key.isprintable():
         return None
     return _normalize_language(key)
