@@ -12,7 +12,7 @@ to measure that code: it imports and starts the pastebox next to it.
    pastes with a hostile 4 KB first line are created, and the server's RSS before and after
    30 creates refused with 400 for an 8 MB `syntax` (each a different string), and after 30
    more: kept keys grow with every batch, the allocator's high-water mark for the bodies
-   does not.
+   does not. Then 200 GETs with distinct 250 KB request targets (waitress's urlsplit cache).
 """
 
 import argparse
@@ -128,6 +128,14 @@ def rss_after_huge_syntax(url: str, pid: int, first: int = 0) -> tuple[float, fl
     return before, rss_mb(pid), sorted(set(statuses))
 
 
+def rss_after_long_targets(url: str, pid: int) -> tuple[float, float, list[int]]:
+    """RSS (MB) before and after 200 GETs of /api/health with distinct 250 KB query strings:
+    waitress splits every request target with urllib's urlsplit, whose lru_cache keeps 128."""
+    before = rss_mb(pid)
+    statuses = [request(f"{url}/api/health?{i:03d}=" + "x" * 250_000) for i in range(200)]
+    return before, rss_mb(pid), sorted(set(statuses))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each in-process case")
@@ -152,6 +160,11 @@ def main() -> None:
                 f"  RSS around 30 creates with an 8 MB syntax (statuses {statuses}):"
                 f" {before:.0f} MB -> {after:.0f} MB (+{after - before:.0f} MB);"
                 f" after 30 more {again:.0f} MB"
+            )
+            before, after, statuses = rss_after_long_targets(url, proc.pid)
+            print(
+                f"  RSS around 200 GETs with 250 KB targets (statuses {statuses}):"
+                f" {before:.0f} MB -> {after:.0f} MB (+{after - before:.0f} MB)"
             )
         finally:
             proc.kill()
