@@ -33,9 +33,20 @@ GUESS_BYTES = 32 * 1024  # content heuristics only need the start of a file
 MAX_HIGHLIGHT_CHARS = 2 * 1024 * 1024  # larger files are shown plain rather than timed out
 WORKER_START_SECONDS = 60.0  # importing every lexer in a fresh process, on a loaded machine
 PLAIN_NAMES = frozenset({"text", "plain", "plaintext", "txt", "none", "raw"})
+MAX_LANGUAGE_CHARS = 64  # longer language names, aliases and extensions are unknown
+MAX_FILENAME_CHARS = 255  # as pastes.MAX_NAME_CHARS: longer file names decide nothing
+SHEBANG_CHARS = 200  # of the first line
+MODELINE_LINES = 5  # looked at from the top and from the end, as vim does
+MODELINE_TAIL_CHARS = 2048
+# Every pattern below sees user text in the request thread, so each is linear-time: no lazy
+# `.*?` between two alternatives (the old one-regex modelines backtracked for seconds on one
+# 4 KB line); the scanners that use them take the first marker and look forward once.
 SHEBANG_RE = re.compile(r"#!\s*(\S+)(?:\s+(.*))?")
-VIM_RE = re.compile(r"(?:^|\s)(?:vi|vim|ex)(?:[<=>]?\d*)?:.*?(?:ft|filetype|syn|syntax)=([\w+#-]+)")
-EMACS_RE = re.compile(r"-\*-\s*(?:.*?mode:\s*([\w+#-]+).*?|([\w+#-]+)\s*)-\*-", re.IGNORECASE)
+VIM_MARK_RE = re.compile(r"(?:^|\s)(?:vi|vim|ex)[<=>]?\d*:")
+VIM_TYPE_RE = re.compile(r"(?:ft|filetype|syn|syntax)=([\w+#-]+)")
+EMACS_OPENER = "-*-"
+EMACS_MODE_RE = re.compile(r"mode:\s*([\w+#-]+)", re.IGNORECASE)
+EMACS_WORD_RE = re.compile(r"-\*-\s*([\w+#-]+)\s*-\*-")
 INTERPRETERS = {"sh": "bash", "zsh": "bash", "ksh": "bash", "dash": "bash", "node": "javascript",
                 "nodejs": "javascript", "deno": "javascript", "tclsh": "tcl", "rscript": "r",
                 "runghc": "haskell", "osascript": "applescript"}  # fmt: skip
@@ -74,24 +85,39 @@ def file_anchor(position: int) -> str:
 # -- choosing a language (in-process, cheap) ------------------------------------------------
 
 
-@functools.lru_cache(maxsize=2048)
 def normalize_language(name: str) -> str | None:
     """A user's language name, alias or extension -> the canonical pygments alias, or None."""
-    key = name.strip().lower()
-    if not key or len(key) > 64:
+    # Checked before the cache: a refused name, however long, must never become a cache key
+    # (and is not copied again: lower() runs only on what could be a name).
+    key = name.strip()
+    if len(key) > MAX_LANGUAGE_CHARS:
         return None
+    key = key.lower()  # never shorter; U+0130 even becomes two characters
+    if not key or len(key) > MAX_LANGUAGE_CHARS or not key.isprintable():
+        return None
+    return _normalize_language(key)
+
+
+@functools.lru_cache(maxsize=2048)
+def _normalize_language(key: str) -> str | None:
     if key in PLAIN_NAMES:
         return PLAIN
     try:
         return get_lexer_by_name(key).aliases[0]
     except ClassNotFound:
         pass
-    by_extension = _language_for_filename("x." + key.lstrip("."))
-    return by_extension
+    return _language_for_filename("x." + key.lstrip("."))
+
+
+def _language_for_filename(filename: str) -> str | None:
+    """The language a file name implies, or None; a name no file may have decides nothing."""
+    if len(filename) > MAX_FILENAME_CHARS:  # checked before the cache: never a key
+        return None
+    return _lexer_for_filename(filename)
 
 
 @functools.lru_cache(maxsize=4096)
-def _language_for_filename(filename: str) -> str | None:
+def _lexer_for_filename(filename: str) -> str | None:
     try:
         cls = find_lexer_class_for_filename(filename)  # no code: ranks by priority, no guessing
     except ClassNotFound:
@@ -101,23 +127,64 @@ def _language_for_filename(filename: str) -> str | None:
     return cls.aliases[0]
 
 
+def _strip_version(program: str) -> str:
+    """'python3.11' -> 'python': trailing digits and dots go (scanned from the end: an
+    end-anchored regex search would restart at every digit)."""
+    end = len(program)
+    while end and (program[end - 1] == "." or program[end - 1].isdecimal()):
+        end -= 1
+    return program[:end]
+
+
 def _language_for_shebang(first_line: str) -> str | None:
-    match = SHEBANG_RE.match(first_line)
+    match = SHEBANG_RE.match(first_line[:SHEBANG_CHARS])
     if not match:
         return None
     program = os.path.basename(match.group(1))
     if program == "env":  # #!/usr/bin/env [-S] python3 -u
         words = [w for w in (match.group(2) or "").split() if not w.startswith("-")]
         program = words[0] if words else ""
-    program = re.sub(r"[\d.]+$", "", program.lower())  # python3.11 -> python
+    program = _strip_version(program.lower())
     return normalize_language(INTERPRETERS.get(program, program)) if program else None
+
+
+def _vim_filetype(line: str) -> str | None:
+    """`ft=` (filetype, syn, syntax) after the line's first `vi:`/`vim:`/`ex:` marker.
+
+    Only the first marker matters: any later one ends further right, so sees a subset of what
+    follows it."""
+    mark = VIM_MARK_RE.search(line)
+    if mark is None:
+        return None
+    found = VIM_TYPE_RE.search(line, mark.end())
+    return found.group(1) if found else None
+
+
+def _emacs_mode(line: str) -> str | None:
+    """`-*- mode: NAME -*-` (among other variables) or `-*- NAME -*-` on the line, or None.
+
+    Answers as the old single regex (opener, lazy `.*?mode: NAME.*?` or ` NAME `, closer) did,
+    in linear time instead of cubic: the first `mode: NAME` after the first opener counts if
+    a closer follows it (a later one could only end further right); else the first
+    `-*- NAME -*-` on the line."""
+    opener = line.find(EMACS_OPENER)
+    if opener < 0:
+        return None
+    mode = EMACS_MODE_RE.search(line, opener + len(EMACS_OPENER))
+    if mode is not None:
+        name, end = mode.group(1), mode.end()
+        if line.find(EMACS_OPENER, end) >= 0:
+            return name
+        if len(name) > 1 and line.startswith(EMACS_OPENER, end - 1):  # `mode: c-*-`
+            return name[:-1]
+    found = EMACS_WORD_RE.search(line, opener)
+    return found.group(1) if found else None
 
 
 def _language_for_modeline(lines: list[str]) -> str | None:
     for line in lines:
-        match = VIM_RE.search(line) or EMACS_RE.search(line)
-        if match:
-            name = next(g for g in match.groups() if g)
+        name = _vim_filetype(line) or _emacs_mode(line)
+        if name:
             language = normalize_language(name)
             if language:
                 return language
@@ -125,17 +192,21 @@ def _language_for_modeline(lines: list[str]) -> str | None:
 
 
 def language_for(filename: str | None, text: str) -> str | None:
-    """Cheap detection from the file name, a shebang or a vim/emacs modeline; None if undecided."""
+    """Cheap detection from the file name, a shebang or a vim/emacs modeline; None if undecided.
+
+    Bounded whatever the text: at most GUESS_BYTES are split, a few lines looked at, each by
+    linear-time scans."""
     if filename and not filename.lower().endswith(".txt"):
         language = _language_for_filename(filename)
         if language:
             return language
     head = text[:GUESS_BYTES].splitlines()
     if head and head[0].startswith("#!"):
-        language = _language_for_shebang(head[0][:200])
+        language = _language_for_shebang(head[0])
         if language:
             return language
-    return _language_for_modeline(head[:5] + text[-2048:].splitlines()[-5:])
+    tail = text[-MODELINE_TAIL_CHARS:].splitlines()[-MODELINE_LINES:]
+    return _language_for_modeline(head[:MODELINE_LINES] + tail)
 
 
 # -- rendering ------------------------------------------------------------------------------

@@ -205,11 +205,19 @@ def language_choices(current: str = "") -> list[tuple[str, str]]:
     return choices
 
 
-@functools.lru_cache(maxsize=512)
 def language_label(language: str | None) -> str:
     """'python' -> 'Python'; the alias itself when pygments has no such lexer."""
     if not language or language == render.PLAIN:
         return "Plain text"
+    # A refused form comes back with the language it was sent: checked before the cache, so a
+    # client's string, however long, is never kept as a key.
+    if len(language) > render.MAX_LANGUAGE_CHARS:
+        return language
+    return _lexer_label(language)
+
+
+@functools.lru_cache(maxsize=512)
+def _lexer_label(language: str) -> str:
     try:
         return get_lexer_by_name(language).name
     except ClassNotFound:

@@ -12,6 +12,9 @@ from pastebox.limits import read_body
 MAX_JSON_DEPTH = 32
 MAX_PARTS = 256
 SMALL_FORM_BYTES = 16 * 1024  # a confirm button, a password, a log-in
+# A part's header names the field and its file (255 characters, escaped or percent-encoded):
+# longer is hostile, and the parameter regex, linear but slow per character, sees no more.
+MAX_HEADER_PARAMS_CHARS = 16 * 1024
 # One parameter: token=token or token="quoted string", then the end or the next ";".
 _PARAM_RE = re.compile(r'[\s;]*([A-Za-z0-9_.\-*]+)\s*=\s*("(?:[^"\\]|\\.)*"|[^;"\s]*)\s*(?:;|$)')
 
@@ -99,10 +102,13 @@ def header_params(value: str) -> dict[str, str]:
 
     Strict: an unclosed quote (a file name cut by a CR/LF) or text after a quoted string is
     refused rather than read as a different name."""
+    if len(value) > MAX_HEADER_PARAMS_CHARS:
+        raise Invalid("header parameters are too long", code="invalid_multipart")
     params = {}
     rest = value.partition(";")[2]
     pos = 0
-    while rest[pos:].strip(" \t;"):
+    end = len(rest.rstrip(" \t;"))  # once: a copy of the rest per parameter is quadratic
+    while pos < end:
         match = _PARAM_RE.match(rest, pos)
         if match is None:
             raise Invalid("malformed header parameters", code="invalid_multipart")

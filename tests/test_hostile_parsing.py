@@ -1,0 +1,82 @@
+"""Every parser of user text other than language detection (multipart header parameters, search
+text, host names, user names, TTL words, sealed content) costs little whatever the text: inputs
+shaped to make a regex backtrack or a loop go quadratic are answered within a CPU budget."""
+
+import pytest
+from expect import assert_cheap, assert_json_error
+from test_pages import CURL
+
+from pastebox import accounts, pastes
+from pastebox.config import parse_ttl
+from pastebox.web import context, payload
+
+KB = 1024
+MB = 1024 * KB
+
+
+def fill(unit: str, size: int, prefix: str = "", suffix: str = "") -> str:
+    return prefix + unit * max(1, size // len(unit)) + suffix
+
+
+DISPOSITIONS = {
+    "many parameters": lambda n: fill("; a=b", n, "form-data"),
+    "many quoted parameters": lambda n: fill('; a="b"', n, "form-data"),
+    "an unclosed quote": lambda n: fill("a", n, 'form-data; name="'),
+    "an unclosed quote of escapes": lambda n: fill("\\a", n, 'form-data; name="'),
+    "a long quoted file name": lambda n: fill("a", n, 'form-data; name="f"; filename="', '"'),
+    "a long parameter name": lambda n: fill("a", n, "form-data; "),
+    "blanks around the equals sign": lambda n: fill(" ", n, "form-data; a=", "b"),
+    "separators only": lambda n: fill(" ;", n, "form-data"),
+}
+
+
+@pytest.mark.parametrize("size", [64 * KB, 8 * MB], ids=["64KB", "8MB"])
+@pytest.mark.parametrize("kind", DISPOSITIONS)
+def test_hostile_header_parameters_are_parsed_or_refused_within_the_budget(kind, size):
+    assert_cheap(payload.header_params, DISPOSITIONS[kind](size))
+
+
+def test_a_multipart_part_with_a_header_of_hundreds_of_kilobytes_is_refused(app):
+    disposition = DISPOSITIONS["many parameters"](300 * KB).replace(
+        "form-data", 'form-data; name="content"'
+    )
+    body = f"--b0undary\r\nContent-Disposition: {disposition}\r\n\r\nx\r\n--b0undary--\r\n".encode()
+    headers = {
+        **CURL,
+        "Accept": "application/json",
+        "Content-Type": "multipart/form-data; boundary=b0undary",
+    }
+    res = app.post("/", body, headers=headers, status=400)
+    assert_json_error(res, 400, "invalid_multipart")
+
+
+def test_honest_header_parameters_are_read_as_before():
+    value = 'form-data; name="file"; filename="a \\"b\\".py"; filename*=UTF-8\'\'a.py ;'
+    assert payload.header_params(value) == {
+        "name": "file", "filename": 'a "b".py', "filename*": "UTF-8''a.py"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"' * 500, "a" * 499 + ":", "a:" * 250, '"a ' * 166, 'title:"' * 71, 'x:"' * 166,
+     "lang:" * 100, "*" * 500, 'a"' * 250, "titl" * 125, "file:" * 100, "\x00" * 500],
+)  # fmt: skip
+def test_hostile_search_text_is_parsed_or_refused_within_the_budget(query):
+    assert_cheap(pastes.parse_search, query)
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [(context._HOST_RE.fullmatch, "a" * 64 * KB + ":"),
+     (context._HOST_RE.fullmatch, "[" + "a:" * 32 * KB),
+     (context._HOST_RE.fullmatch, "a." * 32 * KB + ":123456"),
+     (accounts.USER_NAME_RE.fullmatch, "a" * 2 * MB),
+     (parse_ttl, "1" * 2 * MB),
+     (parse_ttl, "1" + "h" * 2 * MB),
+     (pastes.E2EE_CONTENT_RE.fullmatch, "a" * MB + "!")],
+    ids=["host-letters", "host-brackets", "host-dots", "user-name", "ttl-digits", "ttl-letters",
+         "sealed-content"],
+)  # fmt: skip
+def test_other_user_text_regexes_answer_within_the_budget(parse, text):
+    assert_cheap(parse, text)
