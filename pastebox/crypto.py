@@ -10,7 +10,7 @@ import contextlib
 import functools
 import json
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +21,7 @@ import nacl.secret
 import nacl.utils
 from nacl.pwhash import argon2id
 
-from pastebox.errors import Unavailable
+from pastebox.limits import Slots
 
 SEAL_VERSION = 1
 KEY_BYTES = 32
@@ -34,6 +34,8 @@ MAX_KDF_OPSLIMIT = 16
 MAX_KDF_MEMLIMIT = 256 * 1024 * 1024
 E2EE_NONCE_BYTES = nacl.secret.SecretBox.NONCE_SIZE  # 24
 E2EE_KEY_CHARS = 43  # base64url of 32 bytes, unpadded
+KDF_BUSY = "the server is busy checking other passwords; try again shortly"
+KDF_RETRY_SECONDS = 2
 
 
 class OpenFailed(Exception):
@@ -61,43 +63,14 @@ class KdfGate:
         # Entered around the wait and the hash: the server passes its write gate's `paused`, so
         # a password paste being created does not hold up every other write for ~70 ms.
         self._pause = pause
-        self._semaphore = threading.BoundedSemaphore(slots)
-        self._waiting = 0
-        self._waiting_lock = threading.Lock()
+        self._slots = Slots(slots, queue, wait, KDF_BUSY, retry_after=KDF_RETRY_SECONDS)
         self._held = threading.local()  # this thread's exit stack while inside the gate
-
-    @contextlib.contextmanager
-    def _slot(self) -> Iterator[None]:
-        if not self._semaphore.acquire(blocking=False):
-            with self._waiting_lock:
-                if self._waiting >= self.queue:
-                    raise self._busy()
-                self._waiting += 1
-            try:
-                acquired = self._semaphore.acquire(timeout=self.wait)
-            finally:
-                with self._waiting_lock:
-                    self._waiting -= 1
-            if not acquired:
-                raise self._busy()
-        try:
-            yield
-        finally:
-            self._semaphore.release()
-
-    @staticmethod
-    def _busy() -> Unavailable:
-        return Unavailable(
-            "the server is busy checking other passwords; try again shortly",
-            retry_after=2,
-            code="busy",
-        )
 
     def __enter__(self) -> "KdfGate":
         stack = contextlib.ExitStack()
         with stack:
             stack.enter_context(self._pause())
-            stack.enter_context(self._slot())
+            stack.enter_context(self._slots)
             self._held.stack = stack.pop_all()
         return self
 

@@ -146,10 +146,14 @@ class Slots:
     seconds; the rest are told at once to come back (Unavailable: 503 + Retry-After). Waiting
     requests hold server threads, so the queue stays short."""
 
-    def __init__(self, slots: int, queue: int, wait: float, busy: str):
+    def __init__(
+        self, slots: int, queue: int, wait: float, busy: str,
+        *, retry_after: int = BUSY_RETRY_SECONDS,
+    ):  # fmt: skip
         self.queue = queue
         self.wait = wait
         self.busy = busy
+        self.retry_after = retry_after
         self._semaphore = threading.BoundedSemaphore(slots)
         self._waiting = 0
         self._waiting_lock = threading.Lock()
@@ -173,7 +177,7 @@ class Slots:
         self._semaphore.release()
 
     def refusal(self) -> Unavailable:
-        return Unavailable(self.busy, retry_after=BUSY_RETRY_SECONDS, code="busy")
+        return Unavailable(self.busy, retry_after=self.retry_after, code="busy")
 
     def __enter__(self) -> "Slots":
         self.acquire()
