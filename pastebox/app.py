@@ -118,6 +118,7 @@ def create_app(
         search_gate=Slots(
             config.search_slots, config.search_queue, config.search_wait, SEARCH_BUSY
         ),
+        search_limiter=TokenBucket(config.search_rate_limit, "searches"),
     )
     app = new_bottle()
     # The account pages before the curl surface: its /<paste_id> routes would take /settings.

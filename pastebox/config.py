@@ -288,6 +288,12 @@ class Config:
         "Seconds a write waits for its turn (writes run one at a time) before the answer is 503 with Retry-After; while one write has held the turn longer, new ones get that answer at once.",
         minimum=0.0,
     )
+    search_rate_limit: int = setting(
+        120,
+        _int,
+        "Searches per minute per client (token bucket, bursts up to the rate); past it 429 with Retry-After. 0 turns it off.",
+        minimum=0,
+    )
     search_slots: int = setting(
         2,
         _int,

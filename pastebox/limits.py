@@ -45,10 +45,12 @@ def read_body(environ: Mapping[str, Any], cap: int) -> bytes:
 
 
 class TokenBucket:
-    """Per-client write limiter: `rate` tokens a minute, bursts up to `rate`; rate 0 = off."""
+    """Per-client limiter: `rate` tokens a minute, bursts up to `rate`; rate 0 = off. `what`
+    names what is counted in the refusal ("writes", "searches")."""
 
-    def __init__(self, rate_per_minute: int):
+    def __init__(self, rate_per_minute: int, what: str = "writes"):
         self.rate = rate_per_minute
+        self.what = what
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -63,7 +65,7 @@ class TokenBucket:
             if tokens < 1.0:
                 self._buckets[client] = (tokens, now)
                 raise RateLimited(
-                    "too many writes; slow down",
+                    f"too many {self.what}; slow down",
                     retry_after=int((1.0 - tokens) / per_second) + 1,
                 )
             self._buckets[client] = (tokens - 1.0, now)

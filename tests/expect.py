@@ -19,6 +19,18 @@ def assert_json_error(res, status: int, code: str | None = None) -> dict:
     return body
 
 
+def assert_rate_limited(res, code: str = "rate_limited") -> int:
+    """A 429 in the native JSON shape with a whole, positive Retry-After; returns its seconds."""
+    assert res.status_int == 429, res.text
+    assert res.content_type == "application/json"
+    assert res.json["error"] == code
+    assert isinstance(res.json["message"], str) and res.json["message"]
+    retry_after = res.headers["Retry-After"]
+    assert retry_after.isdigit(), retry_after
+    assert int(retry_after) >= 1
+    return int(retry_after)
+
+
 # A call that must be cheap whatever its input (a parser or detector of user text) gets this
 # much CPU: hundreds of times what the linear-time code needs, so a loaded machine cannot fail
 # it, and a hundredth of what the old backtracking regexes took on the same input.

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 import webtest
-from expect import assert_json_error
+from expect import assert_json_error, assert_rate_limited
 
 from pastebox import accounts
 from pastebox.app import services_of
@@ -30,18 +30,6 @@ def write(app, addr: str = "10.0.0.1", status: int | str = "*", **environ: str):
     return app.post_json(
         PASTES, {"content": "x"}, extra_environ=client(addr, **environ), status=status
     )
-
-
-def assert_rate_limited(res, code: str = "rate_limited") -> int:
-    """A 429 in the native JSON shape with a whole, positive Retry-After; returns its seconds."""
-    assert res.status_int == 429, res.text
-    assert res.content_type == "application/json"
-    assert res.json["error"] == code
-    assert isinstance(res.json["message"], str) and res.json["message"]
-    retry_after = res.headers["Retry-After"]
-    assert retry_after.isdigit(), retry_after
-    assert int(retry_after) >= 1
-    return int(retry_after)
 
 
 class Stream:

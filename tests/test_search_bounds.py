@@ -2,7 +2,7 @@
 follow newest first), scans stop at the page, and only a few searches run at once."""
 
 import pytest
-from expect import assert_json_error
+from expect import assert_json_error, assert_rate_limited
 from test_pages import BROWSER
 
 from pastebox import pastes
@@ -114,3 +114,31 @@ def test_search_slots_and_queue_must_leave_server_threads_free(make_config):
 
     with pytest.raises(ConfigError, match="search_slots"):
         make_config(threads=8, search_slots=4, search_queue=4)
+
+
+def test_a_client_past_its_search_rate_is_429_while_others_still_search(make_app):
+    app = make_app(search_rate_limit=3)
+    one, other = {"REMOTE_ADDR": "10.9.0.1"}, {"REMOTE_ADDR": "10.9.0.2"}
+    for _ in range(3):
+        app.get("/api/v1/search", params={"q": "heron"}, extra_environ=one, status=200)
+    res = app.get("/api/v1/search", params={"q": "heron"}, extra_environ=one, status=429)
+    assert_rate_limited(res)
+    app.get("/api/v1/search", params={"q": "heron"}, extra_environ=other, status=200)
+
+
+def test_search_pages_count_against_the_same_search_rate(make_app):
+    app = make_app(search_rate_limit=2)
+    one = {"REMOTE_ADDR": "10.9.0.1"}
+    app.get("/api/v1/search", params={"q": "heron"}, extra_environ=one, status=200)
+    app.get("/search", params={"q": "heron"}, headers=BROWSER, extra_environ=one, status=200)
+    res = app.get("/search", params={"q": "heron"}, headers=BROWSER, extra_environ=one, status=429)
+    assert res.content_type == "text/html"
+    assert int(res.headers["Retry-After"]) >= 1
+
+
+def test_the_search_rate_refills_with_time(make_app, clock):
+    app = make_app(search_rate_limit=1)
+    app.get("/api/v1/search", params={"q": "heron"}, status=200)
+    app.get("/api/v1/search", params={"q": "heron"}, status=429)
+    clock.advance(60)
+    app.get("/api/v1/search", params={"q": "heron"}, status=200)

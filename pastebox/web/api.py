@@ -277,7 +277,7 @@ def make_api(services: Services) -> bottle.Bottle:
         text = query_text(query, "q")
         limit = query_int(query.get("limit"), "limit", DEFAULT_LIST_LIMIT)
         offset = query_int(query.get("offset"), "offset", 0)
-        with services.search_gate:
+        with services.searching(bottle.request):
             hits = pastes.search(store, text, actor, services.now(), limit, offset)
         base = services.base_url(bottle.request)
         return json_response(

@@ -1,7 +1,8 @@
 """What every surface needs from the running server, passed explicitly (no globals)."""
 
+import contextlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import bottle
@@ -50,12 +51,22 @@ class Services:
     # Searches run a few at a time (config search_slots/queue/wait), so that costly ones cannot
     # take every server thread; past the queue they get 503 with Retry-After.
     search_gate: Slots = field(default_factory=lambda: Slots(2, 1, 1.0, SEARCH_BUSY))
+    # And each client searches at most search_rate_limit times a minute, so that one client
+    # cannot keep the gate's few slots to itself.
+    search_limiter: TokenBucket = field(default_factory=lambda: TokenBucket(0, "searches"))
 
     def client(self, request: bottle.BaseRequest) -> str:
         """The client address: REMOTE_ADDR, which waitress has already rewritten from the
         trusted proxy's X-Forwarded-For (pastebox/proxy.py); no header is read here, so a
         client that is not the trusted proxy cannot choose its address."""
         return (request.environ.get("REMOTE_ADDR") or "unknown")[:MAX_CLIENT_CHARS]
+
+    @contextlib.contextmanager
+    def searching(self, request: bottle.BaseRequest) -> Iterator[None]:
+        """A search's turn: one token of the client's search rate, then a slot at the gate."""
+        self.search_limiter.take(self.client(request), self.now())
+        with self.search_gate:
+            yield
 
     def password_secret(self, request: bottle.BaseRequest) -> dict:
         """The keyword arguments that let a read open a password paste: the password from the

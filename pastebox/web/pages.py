@@ -426,7 +426,7 @@ def search_page(services: Services, query: str, page_number: int) -> bottle.HTTP
         actor = services.actor(bottle.request)
         offset = (page_number - 1) * SEARCH_PAGE_SIZE
         try:
-            with services.search_gate:
+            with services.searching(bottle.request):
                 hits = pastes.search(
                     services.store, query, actor, services.now(), SEARCH_PAGE_SIZE + 1, offset
                 )
