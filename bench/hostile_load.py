@@ -2,7 +2,7 @@
 
     python bench/hostile_load.py [--duration 5] [--label after]
 
-Against a real server (`python -m pastebox`, rate limit off) on a copy of a database filled by
+Against a real server (`python -m pastebox`, rate limits off) on a copy of a database filled by
 bench/fill.py (made once and cached under bench/results/, which git ignores):
 
 1. searches: a rare word, a common word (`self`, in ~99% of pastes), a prefix (`ret*`) and a
@@ -133,6 +133,9 @@ class Server:
 
     def __init__(self, db: str, *extra: str):
         argv = [sys.executable, "-m", "pastebox", "--port", "0", "--rate-limit", "0", "--db", db]
+        # The per-client search rate would answer these clients 429; the gates are measured here.
+        if "search_rate_limit" in (ROOT / "pastebox" / "config.py").read_text():
+            argv += ["--search-rate-limit", "0"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env = {k: v for k, v in env.items() if not k.startswith("PASTEBOX_")}
         self.proc = subprocess.Popen([*argv, *extra], cwd=ROOT, env=env, text=True,
