@@ -18,7 +18,7 @@ from typing import Any
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
-from waitress.task import ThreadedTaskDispatcher
+from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
 from pastebox.config import Config
 
@@ -138,8 +138,33 @@ UPLOADS_BUSY = short_reply(
 TOO_SLOW = short_reply("408 Request Timeout", "timeout", "the request took too long to arrive")
 
 
+# waitress refuses some requests itself, before the app sees them: a malformed request line or
+# header, a head over MAX_HEADER_BYTES, a body over its own cap, an unknown transfer coding.
+WAITRESS_ERROR_CODES = {400: "bad_request", 413: "too_large", 431: "headers_too_large",
+                        501: "not_implemented"}  # fmt: skip
+MAX_WAITRESS_MESSAGE = 200
+
+
+class JsonErrorTask(ErrorTask):
+    """waitress's own refusals in the API's error shape, as every other 4xx, instead of its
+    plain-text page."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        code = WAITRESS_ERROR_CODES.get(error.code, "bad_request")
+        message = str(error.body)[:MAX_WAITRESS_MESSAGE] or error.reason
+        body = json.dumps({"error": code, "message": message}).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.append(("Content-Type", "application/json"))
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
 class GuardedChannel(HTTPChannel):
     """One connection: it tells its server what it holds and when its request began."""
+
+    error_task_class = JsonErrorTask
 
     started = 0.0  # monotonic time of the first byte of the request being received
     charged = 0  # bytes this channel counts in the server's budget

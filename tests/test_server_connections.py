@@ -2,11 +2,15 @@
 not lock other clients out, one client address has a cap, and a request that trickles is cut at
 its deadline."""
 
+import http.client
+import json
 import resource
+import socket
 import statistics
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT, TRICKLE_SECONDS, Crowd, closed_reply, fetch, status_line
@@ -105,6 +109,26 @@ def test_a_request_head_over_32_kib_is_refused_with_431(live_server):
     # default limit) costs the loop a thousand times what a browser's few KiB do.
     reply = fetch(live_server.url + "/api/health", headers={"X-Big": "a" * (MAX_HEADER_BYTES + 1)})
     assert reply.status == 431
+
+
+def test_requests_waitress_refuses_itself_get_the_json_error_shape(live_server):
+    """A head over the cap, a malformed header line, an unknown transfer coding: refused before
+    the app runs, and still answered as every other 4xx is."""
+    host = urlsplit(live_server.url)
+    heads = {
+        431: f"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: {'a' * (MAX_HEADER_BYTES + 1)}\r\n\r\n",
+        400: "GET /api/health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n",
+        501: "POST /api/v1/pastes HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+    }
+    for status, head in heads.items():
+        with socket.create_connection((host.hostname, host.port), timeout=10) as sock:
+            sock.sendall(head.encode())
+            reply = http.client.HTTPResponse(sock)
+            reply.begin()
+            body = json.loads(reply.read())
+        assert reply.status == status, body
+        assert reply.getheader("Content-Type") == "application/json"
+        assert body["error"] and body["message"]
 
 
 def test_a_request_head_of_16_kib_is_served(live_server):
