@@ -8,6 +8,7 @@ content guess runs in the worker, under the same limit.
 
 import atexit
 import contextlib
+import dataclasses
 import functools
 import html
 import logging
@@ -44,21 +45,50 @@ INTERPRETERS = {"sh": "bash", "zsh": "bash", "ksh": "bash", "dash": "bash", "nod
 ANCHOR = "L"  # line ids of a page's first file: #L5; the others are prefixed: #f2-L5
 ANCHOR_RE = re.compile(r"(?:f[0-9]+-)?L")
 FALLBACK_TIMEOUT, FALLBACK_BUSY = "timeout", "busy"
+# What one page renders at most, whatever the shape of the text: markup grows per line (~100
+# bytes of anchors for an empty one) and per token, so both are bounded; the rest is in Raw.
+PAGE_LINES = 5_000
+PAGE_MARKUP_BYTES = 2 * 1024 * 1024
+PRE_OPEN, PRE_CLOSE = '<pre class="code">', "</pre>"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much of a file one render may show: source lines, and bytes of markup (which also
+    bounds the source sent to a worker, since markup is never shorter than its text)."""
+
+    lines: int = PAGE_LINES
+    markup_bytes: int = PAGE_MARKUP_BYTES
 
 
 @dataclass(frozen=True)
 class Highlighted:
-    html: str  # <pre class="code"> with one <span class="line" id="Ln"> per source line
+    html: str  # <pre class="code"> with one <span class="line" id="Ln"> per source line shown
     language: str  # the language actually used (PLAIN on fallback)
-    lines: int
+    lines: int  # lines shown
     # Why a render fell back to plain text ("" when it did not): a timeout says something
     # about the input, a busy pool only about this moment (so callers cache them differently).
     fallback: str = field(default="", compare=False)
+    total_lines: int = -1  # lines in the whole file (-1: the same as `lines`)
+    cut: bool = False  # the file goes on past what is shown (the last line shown may be partial)
 
     @functools.cached_property
     def html_bytes(self) -> bytes:
         """The markup as UTF-8, encoded once however often a cached render is served."""
         return self.html.encode("utf-8")
+
+    @property
+    def all_lines(self) -> int:
+        return self.lines if self.total_lines < 0 else self.total_lines
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """The head of a file that a render shows, cut at a line end, and what it leaves out."""
+
+    text: str
+    total_lines: int
+    cut: bool
 
 
 def cached_size(rendered: Highlighted) -> int:
@@ -141,17 +171,133 @@ def language_for(filename: str | None, text: str) -> str | None:
 # -- rendering ------------------------------------------------------------------------------
 
 
-def _wrap_lines(lines: list[str], anchor: str = ANCHOR) -> str:
-    if not ANCHOR_RE.fullmatch(anchor):  # ids are markup: only our own shapes get in
-        raise ValueError(f"bad line anchor prefix {anchor!r}")
-    # A blank line holds a <br>: the browser copies a selection one line per block, and a block
-    # with nothing selectable in it (the number is not) would otherwise be left out.
-    body = "".join(
-        f'<span class="line" id="{anchor}{n}"><a class="ln" href="#{anchor}{n}"'
-        f' aria-hidden="true">{n}</a><span class="lc">{line or "<br>"}</span></span>\n'
-        for n, line in enumerate(lines, start=1)
-    )
-    return f'<pre class="code">{body}</pre>'
+def _count_lines(source: str | bytes) -> int:
+    """Source lines the way pygments sees them: CRLF and CR are line ends, and a final line
+    end does not start another line."""
+    nl, cr = ("\n", "\r") if isinstance(source, str) else (b"\n", b"\r")
+    ends = source.count(nl) + source.count(cr) - source.count(cr + nl)
+    return ends + (1 if source and not source.endswith((nl, cr)) else 0)
+
+
+def excerpt(source: str | bytes, bounds: Bounds) -> Excerpt:
+    """The head of `source` (bytes are UTF-8) that a render within `bounds` may show, with LF
+    line ends, cut at a line end; only a first line too long on its own is cut inside."""
+    total = _count_lines(source)
+    if bounds.lines <= 0 or bounds.markup_bytes <= 0:
+        return Excerpt("", total, total > 0)
+    limit = bounds.markup_bytes  # markup is never shorter than the text it shows
+    if isinstance(source, bytes):
+        end = min(len(source), limit)
+        while 0 < end < len(source) and source[end] & 0xC0 == 0x80:
+            end -= 1  # not inside a UTF-8 sequence
+        head, whole = source[:end].decode("utf-8", "replace"), end == len(source)
+    else:
+        head, whole = source[:limit], len(source) <= limit
+    head = head.replace("\r\n", "\n").replace("\r", "\n")
+    pieces = head.split("\n", bounds.lines)
+    if len(pieces) > bounds.lines and (pieces[-1] or not whole):
+        keep = sum(len(piece) + 1 for piece in pieces[:-1])  # through the last line end kept
+        return Excerpt(head[:keep], total, True)
+    if not whole and "\n" in head:
+        return Excerpt(head[: head.rindex("\n") + 1], total, True)
+    return Excerpt(head, total, not whole)
+
+
+def _utf8_length(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+class _Markup:
+    """The lines of a render, built piece by piece within a budget of lines and bytes.
+
+    What does not fit is cut at a line end; only a first line that does not fit on its own is
+    cut inside, between or within pieces of source text (never inside a tag or an entity).
+    """
+
+    def __init__(self, anchor: str, bounds: Bounds):
+        if not ANCHOR_RE.fullmatch(anchor):  # ids are markup: only our own shapes get in
+            raise ValueError(f"bad line anchor prefix {anchor!r}")
+        self.anchor = anchor
+        self.max_lines = bounds.lines
+        self.room = bounds.markup_bytes - len(PRE_OPEN) - len(PRE_CLOSE)
+        self.done: list[str] = []
+        self.used = 0
+        self.full = False  # something did not fit: the render is cut
+        self._start_line()
+
+    def _frame(self) -> tuple[str, str]:
+        a, n = self.anchor, len(self.done) + 1
+        return (f'<span class="line" id="{a}{n}"><a class="ln" href="#{a}{n}"'
+                f' aria-hidden="true">{n}</a><span class="lc">', "</span></span>\n")  # fmt: skip
+
+    def _start_line(self) -> None:
+        """Open the next line: its frame, and the bytes left for its content (-1 past the
+        last line allowed)."""
+        self.frame = self._frame()
+        frame_size = len(self.frame[0]) + len(self.frame[1])
+        over = len(self.done) >= self.max_lines
+        self.free = -1 if over else self.room - self.used - frame_size
+        self.current, self.current_size = [], 0
+
+    def add(self, text: str, css: str = "") -> bool:
+        """Add source text to the current line (in a token span when `css` is given); False
+        once the budget is spent, and from then on."""
+        if self.full or not text:
+            return not self.full
+        wrap = (f'<span class="{css}">', "</span>") if css else ("", "")
+        escaped = html.escape(text, quote=False)
+        size = _utf8_length(escaped) + len(wrap[0]) + len(wrap[1])
+        free = self.free - self.current_size
+        if size > free:
+            if not self.done:  # a first line longer than the whole budget: keep what fits
+                room = free - len(wrap[0]) - len(wrap[1])
+                head = html.escape(_prefix_within(text, room), quote=False)
+                if head:
+                    self.current.append(wrap[0] + head + wrap[1])
+                    self.current_size += _utf8_length(self.current[-1])
+                if self.current:
+                    self.end_line()
+            self.full = True
+            return False
+        self.current.append(wrap[0] + escaped + wrap[1])
+        self.current_size += size
+        return True
+
+    def end_line(self) -> bool:
+        """Close the current line; False once the budget is spent."""
+        # A blank line holds a <br>: the browser copies a selection one line per block, and a
+        # block with nothing selectable in it (the number is not) would otherwise be left out.
+        if self.full or self.free < max(self.current_size, 4):
+            self.full = True
+            return False
+        head, tail = self.frame
+        self.done.append(head + ("".join(self.current) or "<br>") + tail)
+        self.used += len(head) + len(tail) + max(self.current_size, 4)
+        self._start_line()
+        return True
+
+    def html(self) -> str:
+        return PRE_OPEN + "".join(self.done) + PRE_CLOSE
+
+
+def _prefix_within(text: str, room: int) -> str:
+    """The longest start of `text` (roughly) whose escaped UTF-8 fits in `room` bytes."""
+    k = min(len(text), max(room, 0))
+    while k > 0:
+        size = _utf8_length(html.escape(text[:k], quote=False))
+        if size <= room:
+            return text[:k]
+        k = min(k - 1, k * room // size)
+    return ""
+
+
+def _wrap_lines(lines: list[str], anchor: str = ANCHOR, bounds: Bounds | None = None) -> str:
+    """Plain source lines in the markup of a render (unbounded unless `bounds` says)."""
+    markup = _Markup(anchor, bounds or Bounds(len(lines), sys.maxsize))
+    for line in lines:
+        if not (markup.add(line) and markup.end_line()):
+            break
+    return markup.html()
 
 
 def _split_lines(text: str) -> list[str]:
@@ -166,10 +312,18 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def highlight_plain(text: str, anchor: str = ANCHOR, *, fallback: str = "") -> Highlighted:
-    """Escaped text in the same markup as a highlighted render."""
-    lines = [html.escape(line, quote=False) for line in _split_lines(text)]
-    return Highlighted(_wrap_lines(lines, anchor), PLAIN, len(lines), fallback)
+def highlight_plain(
+    text: str, anchor: str = ANCHOR, *, fallback: str = "", bounds: Bounds | None = None
+) -> Highlighted:
+    """Escaped text in the same markup as a highlighted render, within `bounds`."""
+    part = excerpt(text, bounds or Bounds())
+    markup = _Markup(anchor, bounds or Bounds())
+    for line in _split_lines(part.text):
+        if not (markup.add(line) and markup.end_line()):
+            break
+    shown = len(markup.done)
+    return Highlighted(markup.html(), PLAIN, shown, fallback, part.total_lines,
+                       part.cut or markup.full)  # fmt: skip
 
 
 def _guess(text: str, floor: float):
@@ -187,36 +341,41 @@ def _guess(text: str, floor: float):
     return best if best is not None and best_score >= floor else None
 
 
-def _highlight(text: str, language: str | None, anchor: str, guess_floor: float) -> Highlighted:
-    """Highlight in this process (the worker): tokens split at line ends into closed spans."""
+def _highlight(text: str, language: str | None, anchor: str, guess_floor: float,
+               bounds: Bounds | None = None) -> Highlighted:  # fmt: skip
+    """Highlight in this process (the worker): tokens split at line ends into closed spans, and
+    no more of them than `bounds` allows (the lexer is not even asked for the rest)."""
+    bounds = bounds or Bounds()
     if language is None:
         cls = _guess(text, guess_floor)
         language = cls.aliases[0] if cls is not None and cls.aliases else PLAIN
     if language == PLAIN:
-        return highlight_plain(text, anchor)
+        return highlight_plain(text, anchor, bounds=bounds)
+    part = excerpt(text, bounds)
+    expected = _count_lines(part.text)
     lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False, tabsize=0)
-    lines: list[str] = []
-    current: list[str] = []
-    for ttype, value in lexer.get_tokens(text):
+    markup = _Markup(anchor, bounds)
+    for ttype, value in lexer.get_tokens(part.text):
         css = _get_ttype_class(ttype)
         pieces = value.split("\n")
         for i, piece in enumerate(pieces):
-            if i:
-                lines.append("".join(current))
-                current = []
-            if piece:
-                escaped = html.escape(piece, quote=False)
-                current.append(f'<span class="{css}">{escaped}</span>' if css else escaped)
-    if current:
-        lines.append("".join(current))
-    expected = len(_split_lines(text))
-    del lines[expected:]  # lexers may add a final newline token of their own
-    lines.extend([""] * (expected - len(lines)))
-    return Highlighted(_wrap_lines(lines, anchor), language, len(lines))
+            if len(markup.done) >= expected:  # lexers may add a final newline token of their own
+                break
+            if (i and not markup.end_line()) or not markup.add(piece, css):
+                break
+        if markup.full or len(markup.done) >= expected:
+            break
+    if markup.current and not markup.full:
+        markup.end_line()
+    while len(markup.done) < expected and markup.end_line():
+        pass
+    return Highlighted(markup.html(), language, len(markup.done), "", part.total_lines,
+                       part.cut or markup.full)  # fmt: skip
 
 
 def _worker_main(conn: Connection, guess_floor: float) -> None:
-    """A render worker: answer (text, language) requests until the pipe closes."""
+    """A render worker: answer (text, language, anchor, bounds) requests until the pipe
+    closes."""
     if hasattr(os, "sched_setaffinity"):  # the server may pin itself; renders use any core
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, range(os.cpu_count() or 1))
@@ -224,13 +383,13 @@ def _worker_main(conn: Connection, guess_floor: float) -> None:
     conn.send("ready")
     while True:
         try:
-            text, language, anchor = conn.recv()
+            text, language, anchor, bounds = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            result = _highlight(text, language, anchor, guess_floor)
+            result = _highlight(text, language, anchor, guess_floor, bounds)
         except Exception:  # noqa: BLE001 - any lexer failure means plain text
-            result = highlight_plain(text, anchor)
+            result = highlight_plain(text, anchor, bounds=bounds)
         conn.send(result)
 
 
@@ -285,14 +444,14 @@ class _Worker:
         return True
 
     def render(
-        self, text: str, language: str | None, anchor: str, timeout: float
+        self, text: str, language: str | None, anchor: str, bounds: Bounds, timeout: float
     ) -> Highlighted | None:
         """The result, or None after killing the process when it overran or failed."""
         if not self.ensure_started():
             return None
         assert self.conn is not None
         try:
-            self.conn.send((text, language, anchor))
+            self.conn.send((text, language, anchor, bounds))
             if self.conn.poll(timeout):
                 result = self.conn.recv()
                 if isinstance(result, Highlighted):
@@ -322,25 +481,44 @@ class Renderer:
         self._closed = threading.Event()
         atexit.register(self.close)
 
-    def highlight(self, text: str, language: str | None, anchor: str = ANCHOR) -> Highlighted:
-        """Highlighted HTML; plain text when the language is plain, the text is huge, the
-        render overran `timeout`, or no worker came free in time."""
+    def highlight(
+        self,
+        text: str | bytes,
+        language: str | None,
+        anchor: str = ANCHOR,
+        bounds: Bounds | None = None,
+    ) -> Highlighted:
+        """Highlighted HTML of as much of `text` (bytes are UTF-8) as `bounds` allows, and no
+        more is sent to a worker; plain text when the language is plain, the part shown is
+        huge, the render overran `timeout`, or no worker came free in time."""
+        bounds = bounds or Bounds()
+        part = excerpt(text, bounds)
+        rendered = self._highlight(part.text, language, anchor, bounds)
+        return dataclasses.replace(
+            rendered, total_lines=part.total_lines, cut=part.cut or rendered.cut
+        )
+
+    def _highlight(
+        self, text: str, language: str | None, anchor: str, bounds: Bounds
+    ) -> Highlighted:
+        if not text:  # nothing to show (an empty file, or no room left on the page)
+            return Highlighted(PRE_OPEN + PRE_CLOSE, language or PLAIN, 0)
         if language == PLAIN or len(text) > MAX_HIGHLIGHT_CHARS:
-            return highlight_plain(text, anchor)
+            return highlight_plain(text, anchor, bounds=bounds)
         if self._closed.is_set():
-            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY)
+            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY, bounds=bounds)
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             log.warning("no render worker free within %.1f s; serving plain text", self.timeout)
-            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY)
+            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY, bounds=bounds)
         try:
-            result = worker.render(text, language, anchor, self.timeout)
+            result = worker.render(text, language, anchor, bounds, self.timeout)
         finally:
             self._idle.put(worker)
         if result is None:
             log.warning("render overran %.1f s or failed; serving plain text", self.timeout)
-            return highlight_plain(text, anchor, fallback=FALLBACK_TIMEOUT)
+            return highlight_plain(text, anchor, fallback=FALLBACK_TIMEOUT, bounds=bounds)
         return result
 
     def close(self) -> None:

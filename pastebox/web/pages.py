@@ -67,11 +67,38 @@ COMMON_LANGUAGES = (
 )  # fmt: skip
 
 
+class _Template(bottle.SimpleTemplate):
+    """bottle's SimpleTemplate, its namespace emptied once the page is written: bottle's env
+    refers to itself (env.get, include, rebase), so whatever a page was given (a paste, its
+    files) would otherwise stay in memory until the cyclic GC happened to run."""
+
+    def execute(self, _stdout, kwargs):  # bottle 0.13's, plus the finally
+        env = self.defaults.copy()
+        env.update(kwargs)
+        env.update({
+            "_stdout": _stdout, "_printlist": _stdout.extend,
+            "include": functools.partial(self._include, env),
+            "rebase": functools.partial(self._rebase, env), "_rebase": None,
+            "_str": self._str, "_escape": self._escape,
+            "get": env.get, "setdefault": env.setdefault, "defined": env.__contains__,
+        })  # fmt: skip
+        try:
+            exec(self.co, env)
+            if env.get("_rebase"):
+                subtpl, rargs = env.pop("_rebase")
+                rargs["base"] = "".join(_stdout)
+                del _stdout[:]
+                return self._include(env, subtpl, **rargs)
+            return {}
+        finally:
+            env.clear()
+
+
 @functools.cache
 def _template(name: str) -> bottle.SimpleTemplate:
     # Compiled once per name. bottle.template() would key its global cache on id() of the
     # lookup list, which is new on every call: a recompile whenever the id is not reused.
-    return bottle.SimpleTemplate(name=name, lookup=[TEMPLATES])
+    return _Template(name=name, lookup=[TEMPLATES])
 
 
 def _services() -> Services | None:
@@ -231,23 +258,42 @@ class FileView:
 
 
 def highlight_file(
-    services: Services, paste: Paste, f: PasteFile, language: str | None, *, cache: bool
+    services: Services,
+    paste: Paste,
+    f: PasteFile,
+    language: str | None,
+    bounds: render.Bounds,
+    *,
+    cache: bool,
 ) -> Highlighted:
-    """The file's highlighted lines, from the render cache when `cache` allows it."""
+    """As much of the file as `bounds` allows, highlighted; from the render cache when `cache`
+    allows it (a bounded render always fits in it)."""
     anchor = render.file_anchor(f.position)
     if not cache:
-        return services.renderer.highlight(f.text, language, anchor)
+        return services.renderer.highlight(f.content, language, anchor, bounds)
     # created_at tells a paste from a later one that drew the same id after its tombstone went.
-    key = (paste.id, paste.created_at, paste.revision, f.position, language)
+    key = (paste.id, paste.created_at, paste.revision, f.position, language, bounds)
     hit = services.render_cache.get(key)
     if hit is not None:
         return hit
-    result = services.renderer.highlight(f.text, language, anchor)
+    result = services.renderer.highlight(f.content, language, anchor, bounds)
     if result.fallback == render.FALLBACK_TIMEOUT:
         services.render_cache.put(key, result, lifetime=TIMED_OUT_RENDER_SECONDS)
     elif not result.fallback:  # a busy pool says nothing about the paste: try again next time
         services.render_cache.put(key, result)
     return result
+
+
+def cut_note(rendered: Highlighted) -> str:
+    """What a page leaves out of a file it shows in part ("" when it shows it all)."""
+    if not rendered.cut:
+        return ""
+    total = f"{rendered.all_lines:,} line{'s' if rendered.all_lines != 1 else ''}"
+    if rendered.lines == 0:
+        return f"Not shown: this page already shows as much as one page can ({total})."
+    shown = "line 1" if rendered.lines == 1 else f"lines 1–{rendered.lines:,}"
+    partial = " (the last one in part)" if rendered.lines == rendered.all_lines else ""
+    return f"Too long to show in full: showing {shown}{partial} of {total}."
 
 
 def view_language(extension: str) -> str:
@@ -274,12 +320,17 @@ def render_paste(
     # A sealed (E2EE) record is opened in the browser by static/e2ee.js, never rendered here:
     # the page carries it in a data attribute.
     sealed = paste.files[0].text if paste.is_e2ee and paste.files else ""
+    # One budget for the whole page, spent file by file: what is left bounds the next render.
+    left = render.Bounds(services.cfg.page_max_lines, services.cfg.page_max_bytes)
     for f in () if paste.is_e2ee else paste.files:
         if not f.is_text:
             rendered = None
         else:
             chosen = language or f.language
-            rendered = highlight_file(services, paste, f, chosen, cache=cacheable)
+            rendered = highlight_file(services, paste, f, chosen, left, cache=cacheable)
+            left = render.Bounds(
+                left.lines - rendered.lines, left.markup_bytes - len(rendered.html_bytes)
+            )
         ends = f.content.endswith((b"\n", b"\r"))
         files.append(FileView(f, f.position + 1, render.file_anchor(f.position), rendered, ends))
     if revealed:
@@ -306,6 +357,7 @@ def render_paste(
         linkable=not (revealed or paste.protected),
         quote=quote,
         language_label=language_label,
+        cut_note=cut_note,
         code_mark=CODE_MARK,
         sealed=sealed,
         language_labels=language_labels_json() if paste.is_e2ee else "",
