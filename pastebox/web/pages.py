@@ -26,9 +26,9 @@ from pastebox.web.context import SERVICES_KEY, TOKEN_COOKIE, Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf, csrf_field
 from pastebox.web.payload import read_small_form
 from pastebox.web.plugins import json_error, new_bottle
+from pastebox.web.templating import template
 from pastebox.web.vendor import e2ee_scripts
 
-TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 HTML_TYPE = "text/html; charset=utf-8"
 SEARCH_PAGE_SIZE = 20
@@ -67,40 +67,6 @@ COMMON_LANGUAGES = (
 )  # fmt: skip
 
 
-class _Template(bottle.SimpleTemplate):
-    """bottle's SimpleTemplate, its namespace emptied once the page is written: bottle's env
-    refers to itself (env.get, include, rebase), so whatever a page was given (a paste, its
-    files) would otherwise stay in memory until the cyclic GC happened to run."""
-
-    def execute(self, _stdout, kwargs):  # bottle 0.13's, plus the finally
-        env = self.defaults.copy()
-        env.update(kwargs)
-        env.update({
-            "_stdout": _stdout, "_printlist": _stdout.extend,
-            "include": functools.partial(self._include, env),
-            "rebase": functools.partial(self._rebase, env), "_rebase": None,
-            "_str": self._str, "_escape": self._escape,
-            "get": env.get, "setdefault": env.setdefault, "defined": env.__contains__,
-        })  # fmt: skip
-        try:
-            exec(self.co, env)
-            if env.get("_rebase"):
-                subtpl, rargs = env.pop("_rebase")
-                rargs["base"] = "".join(_stdout)
-                del _stdout[:]
-                return self._include(env, subtpl, **rargs)
-            return {}
-        finally:
-            env.clear()
-
-
-@functools.cache
-def _template(name: str) -> bottle.SimpleTemplate:
-    # Compiled once per name. bottle.template() would key its global cache on id() of the
-    # lookup list, which is new on every call: a recompile whenever the id is not reused.
-    return _Template(name=name, lookup=[TEMPLATES])
-
-
 def _services() -> Services | None:
     return bottle.request.app.config.get(SERVICES_KEY)
 
@@ -118,7 +84,7 @@ def signup_open() -> bool:
 
 
 def page(name: str, **context) -> str:
-    return _template(name).render(
+    return template(name).render(
         {
             "csrf_field": csrf_field,
             "e2ee_scripts": e2ee_scripts,
