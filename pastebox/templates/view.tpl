@@ -57,7 +57,7 @@
     <span class="lines">{{v.rendered.all_lines}} line{{'s' if v.rendered.all_lines != 1 else ''}}</span>
     % end
     <span class="tools">
-      % if v.rendered:
+      % if v.rendered and not v.rendered.cut:
       <button type="button" class="copy" data-copy="file-{{v.number}}">Copy</button>
       % end
       % if linkable:
