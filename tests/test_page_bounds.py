@@ -149,6 +149,7 @@ def test_the_page_budget_is_shared_by_its_files_in_order(make_app):
     assert res.html.find(id="file-2-cut") is None
     assert "showing lines 1–50 of 100" in res.html.find(id="file-3-cut").text
     assert "Not shown" in res.html.find(id="file-4-cut").text
+    assert res.html.find(id="file-4").find(class_="code-wrap") is None
 
 
 @pytest.mark.parametrize("shape", ["newlines", "tiny-lines", "one-line-escaped", "code"])
@@ -172,6 +173,15 @@ def test_a_cut_burn_paste_says_the_rest_is_gone_with_it(make_app):
     paste_id = create(app, content="line\n" * 10, burnAfterRead=True)
     note = reveal(app, paste_id).html.find(id="file-1-cut")
     assert "now gone from the server" in note.text and note.find("a") is None
+
+
+def test_the_burn_warning_of_a_paste_longer_than_a_page_offers_it_whole_as_a_download(make_app):
+    app = make_app(page_max_lines=3)
+    paste_id = create(app, content="line\n" * 10, burnAfterRead=True)
+    note = page(app, paste_id).html.find(id="longer-than-a-page")
+    assert note.find("a")["href"] == f"/zip/{paste_id}"
+    assert page(app, create(app, content="short\n", burnAfterRead=True)).html.find(
+        id="longer-than-a-page") is None  # fmt: skip
 
 
 # -- highlighting that fell back -------------------------------------------------------------

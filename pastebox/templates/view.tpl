@@ -82,9 +82,9 @@
     % end
   </p>
   % end
-  % if v.rendered:
+  % if v.shows_code:
   <div class="code-wrap"{{!' data-newline="1"' if v.ends_with_newline else ''}}>{{!code_mark}}</div>
-  % else:
+  % elif not v.rendered:
   <p class="note binary">Binary file, {{v.file.size}} bytes.</p>
   % end
 </section>

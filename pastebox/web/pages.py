@@ -10,7 +10,6 @@ import html
 import json
 import os
 import time
-from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import bottle
@@ -20,8 +19,16 @@ from pygments.util import ClassNotFound
 from pastebox import pastes, render
 from pastebox.config import Config, parse_ttl
 from pastebox.errors import Forbidden, Invalid, PasteboxError, RateLimited, Unauthorized
-from pastebox.model import Actor, Paste, PasteFile, SearchHit, User
-from pastebox.render import Highlighted
+from pastebox.model import Actor, Paste, SearchHit, User
+from pastebox.web.codeview import (  # noqa: F401 - TIMED_OUT_RENDER_SECONDS: re-exported
+    CODE_MARK,
+    TIMED_OUT_RENDER_SECONDS,
+    FileView,
+    cut_note,
+    highlight_file,
+    longer_than_a_page,
+    with_code,
+)
 from pastebox.web.context import SERVICES_KEY, TOKEN_COOKIE, Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf, csrf_field
 from pastebox.web.payload import read_small_form
@@ -32,12 +39,6 @@ from pastebox.web.vendor import e2ee_scripts
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 HTML_TYPE = "text/html; charset=utf-8"
 SEARCH_PAGE_SIZE = 20
-# Where view.tpl puts a file's highlighted lines. Escaped template text cannot contain it (its
-# "<" would be "&lt;"), so splitting the rendered page on it finds only these places.
-CODE_MARK = "<!--pastebox:code-->"
-# A render that overran its time limit is kept this long: long enough that a pathological paste
-# costs one timed-out render per visitor burst, short enough to retry once the machine is idle.
-TIMED_OUT_RENDER_SECONDS = 300.0
 ERROR_HEADINGS = {
     400: "That request could not be understood",
     401: "Who are you?",
@@ -212,56 +213,6 @@ def language_label(language: str | None) -> str:
 # -- the paste view --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FileView:
-    """One file as the view page shows it."""
-
-    file: PasteFile
-    number: int  # 1-based, for the section id file-N
-    anchor: str  # line-id prefix: L, f2-L, …
-    rendered: Highlighted | None  # None for a binary file
-    ends_with_newline: bool
-
-
-def highlight_file(
-    services: Services,
-    paste: Paste,
-    f: PasteFile,
-    language: str | None,
-    bounds: render.Bounds,
-    *,
-    cache: bool,
-) -> Highlighted:
-    """As much of the file as `bounds` allows, highlighted; from the render cache when `cache`
-    allows it (a bounded render always fits in it)."""
-    anchor = render.file_anchor(f.position)
-    if not cache:
-        return services.renderer.highlight(f.content, language, anchor, bounds)
-    # created_at tells a paste from a later one that drew the same id after its tombstone went.
-    key = (paste.id, paste.created_at, paste.revision, f.position, language, bounds)
-    hit = services.render_cache.get(key)
-    if hit is not None:
-        return hit
-    result = services.renderer.highlight(f.content, language, anchor, bounds)
-    if result.fallback == render.FALLBACK_TIMEOUT:
-        services.render_cache.put(key, result, lifetime=TIMED_OUT_RENDER_SECONDS)
-    elif not result.fallback:  # a busy pool says nothing about the paste: try again next time
-        services.render_cache.put(key, result)
-    return result
-
-
-def cut_note(rendered: Highlighted) -> str:
-    """What a page leaves out of a file it shows in part ("" when it shows it all)."""
-    if not rendered.cut:
-        return ""
-    total = f"{rendered.all_lines:,} line{'s' if rendered.all_lines != 1 else ''}"
-    if rendered.lines == 0:
-        return f"Not shown: this page already shows as much as one page can ({total})."
-    shown = "line 1" if rendered.lines == 1 else f"lines 1–{rendered.lines:,}"
-    partial = " (the last one in part)" if rendered.lines == rendered.all_lines else ""
-    return f"Too long to show in full: showing {shown}{partial} of {total}."
-
-
 def view_language(extension: str) -> str:
     """The language `/ID.ext` asks for; an extension pygments does not know means plain text."""
     return render.normalize_language(extension) or render.PLAIN
@@ -328,20 +279,7 @@ def render_paste(
         sealed=sealed,
         language_labels=language_labels_json() if paste.is_e2ee else "",
     )
-    return _with_code(text, [v.rendered for v in files if v.rendered])
-
-
-def _with_code(text: str, renders: list[Highlighted]) -> bytes:
-    """The page as UTF-8 with each CODE_MARK replaced by a render's markup, which is already
-    encoded (most of a page's bytes; one non-ASCII character would otherwise make encoding the
-    whole page per request the slow path)."""
-    pieces = text.split(CODE_MARK)
-    if len(pieces) != len(renders) + 1:  # pragma: no cover - the template places one per render
-        raise RuntimeError("view.tpl must place CODE_MARK once per rendered file")
-    out = [pieces[0].encode("utf-8")]
-    for rendered, piece in zip(renders, pieces[1:], strict=True):
-        out += (rendered.html_bytes, piece.encode("utf-8"))
-    return b"".join(out)
+    return with_code(text, [v.rendered for v in files if v.rendered and v.shows_code])
 
 
 def view_page(services: Services, paste_id: str, language: str | None = None):
@@ -354,9 +292,9 @@ def view_page(services: Services, paste_id: str, language: str | None = None):
     if paste.locked:
         return unlock_page(paste)
     if paste.burn:
-        return bottle.HTTPResponse(
-            page("burn.tpl", paste_id=paste.id, e2ee=paste.is_e2ee), 200, Cache_Control="no-store"
-        )
+        body = page("burn.tpl", paste_id=paste.id, e2ee=paste.is_e2ee,
+                    longer_than_a_page=longer_than_a_page(services.cfg, paste))  # fmt: skip
+        return bottle.HTTPResponse(body, 200, Cache_Control="no-store")
     if bottle.request.method != "HEAD":
         services.store.count_view(paste.id)
     token = _maker_token(services, paste)
