@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from test_pages import BROWSER, Document, create, page, reveal
+from test_site import block, post_form
 
 from pastebox.render import Bounds, Renderer, excerpt
 
@@ -182,6 +183,26 @@ def test_the_burn_warning_of_a_paste_longer_than_a_page_offers_it_whole_as_a_dow
     assert note.find("a")["href"] == f"/zip/{paste_id}"
     assert page(app, create(app, content="short\n", burnAfterRead=True)).html.find(
         id="longer-than-a-page") is None  # fmt: skip
+
+
+# -- the form pages -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", ["fork", "edit"])
+def test_a_paste_larger_than_a_page_is_not_put_whole_into_a_form(make_app, action):
+    app = make_app(page_max_bytes=64 * 1024)
+    paste_id = create(app, content="<" * 100_000)
+    res = app.get(f"/{paste_id}/{action}", headers=BROWSER, status=400)
+    assert "too large to" in res.text and len(res.body) < 64 * 1024
+    app.get(f"/{create(app, content='<' * 60_000)}/{action}", headers=BROWSER, status=200)
+
+
+def test_a_refused_form_larger_than_a_page_comes_back_without_its_text(make_app):
+    app = make_app(page_max_bytes=64 * 1024)
+    res = post_form(app, "/new", [*block("a.txt", "<" * 100_000), ("ttl", "nonsense")], 400)
+    assert len(res.body) < 64 * 1024
+    assert "paste or upload it again" in res.html.find(id="form-dropped").text
+    assert res.html.find("input", attrs={"name": "name"})["value"] == "a.txt"  # the rest is kept
 
 
 # -- highlighting that fell back -------------------------------------------------------------
