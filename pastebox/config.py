@@ -264,6 +264,18 @@ class Config:
         "Memory for highlighted pages kept ready (MiB of HTML); 0 renders every view.",
         minimum=0,
     )
+    page_max_lines: int = setting(
+        5_000,
+        _int,
+        "Most lines one paste page shows, all files together; the page links to Raw for the rest.",
+        minimum=1,
+    )
+    page_max_bytes: int = setting(
+        2 * 1024 * 1024,
+        _int,
+        "Most bytes of highlighted markup one paste page shows, all files together (bounds a view's memory and time whatever the text); the page links to Raw for the rest.",
+        minimum=64 * 1024,
+    )
     password_kdf_slots: int = setting(
         2,
         _int,

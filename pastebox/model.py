@@ -1,8 +1,10 @@
 """Records that cross layers: frozen dataclasses with no I/O."""
 
+import codecs
 from dataclasses import dataclass, field
 
 EXPOSURES = ("public", "unlisted", "private")
+UTF8_CHECK_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,14 @@ class PasteFile:
 
     @property
     def is_text(self) -> bool:
+        """Whether the content is UTF-8, checked a slice at a time: decoding a large file whole
+        only to ask would hold up to four times its size in memory."""
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        view = memoryview(self.content)
         try:
-            self.content.decode("utf-8")
+            for start in range(0, len(view), UTF8_CHECK_BYTES):
+                decoder.decode(view[start : start + UTF8_CHECK_BYTES])
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             return False
         return True

@@ -8,8 +8,8 @@ content guess runs in the worker, under the same limit.
 
 import atexit
 import contextlib
+import dataclasses
 import functools
-import html
 import logging
 import multiprocessing
 import os
@@ -25,6 +25,20 @@ from multiprocessing.connection import Connection
 from pygments.formatters.html import HtmlFormatter, _get_ttype_class
 from pygments.lexers import find_lexer_class_for_filename, get_lexer_by_name
 from pygments.util import ClassNotFound
+
+from pastebox.markup import (  # noqa: F401 - re-exported: a render's bounds and anchors
+    ANCHOR,
+    ANCHOR_RE,
+    PAGE_LINES,
+    PAGE_MARKUP_BYTES,
+    PRE_CLOSE,
+    PRE_OPEN,
+    Bounds,
+    Excerpt,
+    Markup,
+    count_lines,
+    excerpt,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,24 +66,28 @@ INTERPRETERS = {"sh": "bash", "zsh": "bash", "ksh": "bash", "dash": "bash", "nod
                 "runghc": "haskell", "osascript": "applescript"}  # fmt: skip
 
 
-ANCHOR = "L"  # line ids of a page's first file: #L5; the others are prefixed: #f2-L5
-ANCHOR_RE = re.compile(r"(?:f[0-9]+-)?L")
 FALLBACK_TIMEOUT, FALLBACK_BUSY = "timeout", "busy"
 
 
 @dataclass(frozen=True)
 class Highlighted:
-    html: str  # <pre class="code"> with one <span class="line" id="Ln"> per source line
+    html: str  # <pre class="code"> with one <span class="line" id="Ln"> per source line shown
     language: str  # the language actually used (PLAIN on fallback)
-    lines: int
+    lines: int  # lines shown
     # Why a render fell back to plain text ("" when it did not): a timeout says something
     # about the input, a busy pool only about this moment (so callers cache them differently).
     fallback: str = field(default="", compare=False)
+    total_lines: int = -1  # lines in the whole file (-1: the same as `lines`)
+    cut: bool = False  # the file goes on past what is shown (the last line shown may be partial)
 
     @functools.cached_property
     def html_bytes(self) -> bytes:
         """The markup as UTF-8, encoded once however often a cached render is served."""
         return self.html.encode("utf-8")
+
+    @property
+    def all_lines(self) -> int:
+        return self.lines if self.total_lines < 0 else self.total_lines
 
 
 def cached_size(rendered: Highlighted) -> int:
@@ -212,19 +230,6 @@ def language_for(filename: str | None, text: str) -> str | None:
 # -- rendering ------------------------------------------------------------------------------
 
 
-def _wrap_lines(lines: list[str], anchor: str = ANCHOR) -> str:
-    if not ANCHOR_RE.fullmatch(anchor):  # ids are markup: only our own shapes get in
-        raise ValueError(f"bad line anchor prefix {anchor!r}")
-    # A blank line holds a <br>: the browser copies a selection one line per block, and a block
-    # with nothing selectable in it (the number is not) would otherwise be left out.
-    body = "".join(
-        f'<span class="line" id="{anchor}{n}"><a class="ln" href="#{anchor}{n}"'
-        f' aria-hidden="true">{n}</a><span class="lc">{line or "<br>"}</span></span>\n'
-        for n, line in enumerate(lines, start=1)
-    )
-    return f'<pre class="code">{body}</pre>'
-
-
 def _split_lines(text: str) -> list[str]:
     """Source lines the way pygments sees them (CRLF and CR are line ends); a final newline
     does not start another line."""
@@ -237,10 +242,18 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def highlight_plain(text: str, anchor: str = ANCHOR, *, fallback: str = "") -> Highlighted:
-    """Escaped text in the same markup as a highlighted render."""
-    lines = [html.escape(line, quote=False) for line in _split_lines(text)]
-    return Highlighted(_wrap_lines(lines, anchor), PLAIN, len(lines), fallback)
+def highlight_plain(
+    text: str, anchor: str = ANCHOR, *, fallback: str = "", bounds: Bounds | None = None
+) -> Highlighted:
+    """Escaped text in the same markup as a highlighted render, within `bounds`."""
+    part = excerpt(text, bounds or Bounds())
+    markup = Markup(anchor, bounds or Bounds())
+    for line in _split_lines(part.text):
+        if not (markup.add(line) and markup.end_line()):
+            break
+    shown = len(markup.done)
+    return Highlighted(markup.html(), PLAIN, shown, fallback, part.total_lines,
+                       part.cut or markup.full)  # fmt: skip
 
 
 def _guess(text: str, floor: float):
@@ -258,36 +271,41 @@ def _guess(text: str, floor: float):
     return best if best is not None and best_score >= floor else None
 
 
-def _highlight(text: str, language: str | None, anchor: str, guess_floor: float) -> Highlighted:
-    """Highlight in this process (the worker): tokens split at line ends into closed spans."""
+def _highlight(text: str, language: str | None, anchor: str, guess_floor: float,
+               bounds: Bounds | None = None) -> Highlighted:  # fmt: skip
+    """Highlight in this process (the worker): tokens split at line ends into closed spans, and
+    no more of them than `bounds` allows (the lexer is not even asked for the rest)."""
+    bounds = bounds or Bounds()
     if language is None:
         cls = _guess(text, guess_floor)
         language = cls.aliases[0] if cls is not None and cls.aliases else PLAIN
     if language == PLAIN:
-        return highlight_plain(text, anchor)
+        return highlight_plain(text, anchor, bounds=bounds)
+    part = excerpt(text, bounds)
+    expected = count_lines(part.text)
     lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False, tabsize=0)
-    lines: list[str] = []
-    current: list[str] = []
-    for ttype, value in lexer.get_tokens(text):
+    markup = Markup(anchor, bounds)
+    for ttype, value in lexer.get_tokens(part.text):
         css = _get_ttype_class(ttype)
         pieces = value.split("\n")
         for i, piece in enumerate(pieces):
-            if i:
-                lines.append("".join(current))
-                current = []
-            if piece:
-                escaped = html.escape(piece, quote=False)
-                current.append(f'<span class="{css}">{escaped}</span>' if css else escaped)
-    if current:
-        lines.append("".join(current))
-    expected = len(_split_lines(text))
-    del lines[expected:]  # lexers may add a final newline token of their own
-    lines.extend([""] * (expected - len(lines)))
-    return Highlighted(_wrap_lines(lines, anchor), language, len(lines))
+            if len(markup.done) >= expected:  # lexers may add a final newline token of their own
+                break
+            if (i and not markup.end_line()) or not markup.add(piece, css):
+                break
+        if markup.full or len(markup.done) >= expected:
+            break
+    if markup.current and not markup.full:
+        markup.end_line()
+    while len(markup.done) < expected and markup.end_line():
+        pass
+    return Highlighted(markup.html(), language, len(markup.done), "", part.total_lines,
+                       part.cut or markup.full)  # fmt: skip
 
 
 def _worker_main(conn: Connection, guess_floor: float) -> None:
-    """A render worker: answer (text, language) requests until the pipe closes."""
+    """A render worker: answer (text, language, anchor, bounds) requests until the pipe
+    closes."""
     if hasattr(os, "sched_setaffinity"):  # the server may pin itself; renders use any core
         with contextlib.suppress(OSError):
             os.sched_setaffinity(0, range(os.cpu_count() or 1))
@@ -295,13 +313,13 @@ def _worker_main(conn: Connection, guess_floor: float) -> None:
     conn.send("ready")
     while True:
         try:
-            text, language, anchor = conn.recv()
+            text, language, anchor, bounds = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            result = _highlight(text, language, anchor, guess_floor)
+            result = _highlight(text, language, anchor, guess_floor, bounds)
         except Exception:  # noqa: BLE001 - any lexer failure means plain text
-            result = highlight_plain(text, anchor)
+            result = highlight_plain(text, anchor, bounds=bounds)
         conn.send(result)
 
 
@@ -356,14 +374,14 @@ class _Worker:
         return True
 
     def render(
-        self, text: str, language: str | None, anchor: str, timeout: float
+        self, text: str, language: str | None, anchor: str, bounds: Bounds, timeout: float
     ) -> Highlighted | None:
         """The result, or None after killing the process when it overran or failed."""
         if not self.ensure_started():
             return None
         assert self.conn is not None
         try:
-            self.conn.send((text, language, anchor))
+            self.conn.send((text, language, anchor, bounds))
             if self.conn.poll(timeout):
                 result = self.conn.recv()
                 if isinstance(result, Highlighted):
@@ -393,25 +411,44 @@ class Renderer:
         self._closed = threading.Event()
         atexit.register(self.close)
 
-    def highlight(self, text: str, language: str | None, anchor: str = ANCHOR) -> Highlighted:
-        """Highlighted HTML; plain text when the language is plain, the text is huge, the
-        render overran `timeout`, or no worker came free in time."""
+    def highlight(
+        self,
+        text: str | bytes,
+        language: str | None,
+        anchor: str = ANCHOR,
+        bounds: Bounds | None = None,
+    ) -> Highlighted:
+        """Highlighted HTML of as much of `text` (bytes are UTF-8) as `bounds` allows, and no
+        more is sent to a worker; plain text when the language is plain, the part shown is
+        huge, the render overran `timeout`, or no worker came free in time."""
+        bounds = bounds or Bounds()
+        part = excerpt(text, bounds)
+        rendered = self._highlight(part.text, language, anchor, bounds)
+        return dataclasses.replace(
+            rendered, total_lines=part.total_lines, cut=part.cut or rendered.cut
+        )
+
+    def _highlight(
+        self, text: str, language: str | None, anchor: str, bounds: Bounds
+    ) -> Highlighted:
+        if not text:  # nothing to show (an empty file, or no room left on the page)
+            return Highlighted(PRE_OPEN + PRE_CLOSE, language or PLAIN, 0)
         if language == PLAIN or len(text) > MAX_HIGHLIGHT_CHARS:
-            return highlight_plain(text, anchor)
+            return highlight_plain(text, anchor, bounds=bounds)
         if self._closed.is_set():
-            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY)
+            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY, bounds=bounds)
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
             log.warning("no render worker free within %.1f s; serving plain text", self.timeout)
-            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY)
+            return highlight_plain(text, anchor, fallback=FALLBACK_BUSY, bounds=bounds)
         try:
-            result = worker.render(text, language, anchor, self.timeout)
+            result = worker.render(text, language, anchor, bounds, self.timeout)
         finally:
             self._idle.put(worker)
         if result is None:
             log.warning("render overran %.1f s or failed; serving plain text", self.timeout)
-            return highlight_plain(text, anchor, fallback=FALLBACK_TIMEOUT)
+            return highlight_plain(text, anchor, fallback=FALLBACK_TIMEOUT, bounds=bounds)
         return result
 
     def close(self) -> None:

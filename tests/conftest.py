@@ -235,6 +235,27 @@ def wait_until(predicate, timeout: float = 10.0, interval: float = 0.05) -> bool
     return predicate()
 
 
+def _memory_status(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak RSS) of a process, in bytes, from /proc."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            found[key] = int(value.split()[0]) * 1024
+    return found
+
+
+def reset_peak_memory(pid: int) -> int:
+    """Start a process's peak RSS again from its current RSS (Linux); that RSS, in bytes."""
+    Path(f"/proc/{pid}/clear_refs").write_text("5")
+    return _memory_status(pid)["VmRSS"]
+
+
+def peak_memory(pid: int) -> int:
+    """A process's peak RSS since it started or since reset_peak_memory, in bytes."""
+    return _memory_status(pid)["VmHWM"]
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that start a real server are marked `server` (make test-fast skips them)."""
     for item in items:

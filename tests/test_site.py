@@ -962,9 +962,10 @@ class CountingRenderer:
         self.calls: list[tuple[str, str | None]] = []
         self.fallback = ""
 
-    def highlight(self, text: str, language: str | None, anchor: str = render.ANCHOR):
-        self.calls.append((text, language))
-        result = self.inner.highlight(text, language, anchor)
+    def highlight(self, text: str | bytes, language: str | None, anchor: str = render.ANCHOR,
+                  bounds: render.Bounds | None = None):  # fmt: skip
+        self.calls.append((text.decode() if isinstance(text, bytes) else text, language))
+        result = self.inner.highlight(text, language, anchor, bounds)
         return dataclasses.replace(result, fallback=self.fallback) if self.fallback else result
 
     def close(self) -> None:

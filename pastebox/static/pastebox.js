@@ -110,8 +110,9 @@
   function copyButtonForShortcut() {
     var lit = document.querySelector(".line.hl");
     var section = lit ? lit.closest("section.file") : null;
-    var button = section ? section.querySelector("button.copy") : null;
-    return button || document.querySelector("button.copy");
+    // A file cut short has no copy button (a copy would silently miss the rest): none then.
+    if (section) return section.querySelector("button.copy");
+    return document.querySelector("button.copy");
   }
 
   // -- view: keyboard ----------------------------------------------------------------------

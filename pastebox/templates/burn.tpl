@@ -7,5 +7,8 @@
 <form method="post" action="/{{paste_id}}" data-e2ee-reveal>{{!csrf_field()}}<button type="submit" class="primary">Show it and delete it</button></form>
 {{!e2ee_scripts()}}
 % else:
+% if get('longer_than_a_page', False):
+<p class="note notice" id="longer-than-a-page">It is longer than one page shows: the page will show its first lines only. To keep all of it, <a href="/zip/{{paste_id}}" download>download it as a zip</a> instead (that reads it once too, and deletes it).</p>
+% end
 <form method="post" action="/{{paste_id}}">{{!csrf_field()}}<button type="submit" class="primary">Show it and delete it</button></form>
 % end

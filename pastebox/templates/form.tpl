@@ -12,6 +12,9 @@
   <!-- Enter in a one-line field presses the form's first submit button: this one, not Remove. -->
   <button type="submit" class="default-submit" tabindex="-1" aria-hidden="true">{{'Save' if mode == 'edit' else 'Create paste'}}</button>
   <p class="error" role="alert" id="form-error"{{!'' if error else ' hidden'}}>{{error}}</p>
+  % if get('dropped', ''):
+  <p class="note notice" id="form-dropped">The text you sent ({{dropped}}) is too large to send back in this page: paste or upload it again.</p>
+  % end
   <label class="wide">Title <input name="title" value="{{form.title}}" maxlength="255" autocomplete="off"></label>
   <div class="files">
   % for i, f in enumerate(form.files):

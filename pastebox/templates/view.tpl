@@ -54,10 +54,10 @@
     <a class="name" href="#file-{{v.number}}">{{v.file.name}}</a>
     <span class="lang">{{language_label(v.rendered.language) if v.rendered else 'binary'}}</span>
     % if v.rendered:
-    <span class="lines">{{v.rendered.lines}} line{{'s' if v.rendered.lines != 1 else ''}}</span>
+    <span class="lines">{{v.rendered.all_lines}} line{{'s' if v.rendered.all_lines != 1 else ''}}</span>
     % end
     <span class="tools">
-      % if v.rendered:
+      % if v.rendered and not v.rendered.cut:
       <button type="button" class="copy" data-copy="file-{{v.number}}">Copy</button>
       % end
       % if linkable:
@@ -66,9 +66,25 @@
       % end
     </span>
   </header>
-  % if v.rendered:
+  % if v.rendered and v.rendered.fallback == 'timeout':
+  <p class="note render-note" id="file-{{v.number}}-plain">Highlighting took too long, so this file is shown as plain text.</p>
+  % elif v.rendered and v.rendered.fallback:
+  <p class="note render-note" id="file-{{v.number}}-plain">The server was too busy to highlight this file, so it is shown as plain text; reload to try again.</p>
+  % end
+  % if v.rendered and v.rendered.cut:
+  <p class="note cut-note" id="file-{{v.number}}-cut">{{cut_note(v.rendered)}}
+    % if linkable:
+    The whole file is in <a href="/raw/{{paste.id}}/{{quote(v.file.name)}}">Raw</a>.
+    % elif revealed:
+    The rest was not shown, and the paste is now gone from the server.
+    % else:
+    The whole file can be downloaded with the password (see above).
+    % end
+  </p>
+  % end
+  % if v.shows_code:
   <div class="code-wrap"{{!' data-newline="1"' if v.ends_with_newline else ''}}>{{!code_mark}}</div>
-  % else:
+  % elif not v.rendered:
   <p class="note binary">Binary file, {{v.file.size}} bytes.</p>
   % end
 </section>

@@ -10,7 +10,6 @@ import html
 import json
 import os
 import time
-from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import bottle
@@ -20,24 +19,26 @@ from pygments.util import ClassNotFound
 from pastebox import pastes, render
 from pastebox.config import Config, parse_ttl
 from pastebox.errors import Forbidden, Invalid, PasteboxError, RateLimited, Unauthorized
-from pastebox.model import Actor, Paste, PasteFile, SearchHit, User
-from pastebox.render import Highlighted
+from pastebox.model import Actor, Paste, SearchHit, User
+from pastebox.web.codeview import (  # noqa: F401 - TIMED_OUT_RENDER_SECONDS: re-exported
+    CODE_MARK,
+    TIMED_OUT_RENDER_SECONDS,
+    FileView,
+    cut_note,
+    highlight_file,
+    longer_than_a_page,
+    with_code,
+)
 from pastebox.web.context import SERVICES_KEY, TOKEN_COOKIE, Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf, csrf_field
 from pastebox.web.payload import read_small_form
 from pastebox.web.plugins import json_error, new_bottle
+from pastebox.web.templating import template
 from pastebox.web.vendor import e2ee_scripts
 
-TEMPLATES = os.path.join(os.path.dirname(os.path.dirname(__file__)), "templates")
 STATIC = os.path.join(os.path.dirname(os.path.dirname(__file__)), "static")
 HTML_TYPE = "text/html; charset=utf-8"
 SEARCH_PAGE_SIZE = 20
-# Where view.tpl puts a file's highlighted lines. Escaped template text cannot contain it (its
-# "<" would be "&lt;"), so splitting the rendered page on it finds only these places.
-CODE_MARK = "<!--pastebox:code-->"
-# A render that overran its time limit is kept this long: long enough that a pathological paste
-# costs one timed-out render per visitor burst, short enough to retry once the machine is idle.
-TIMED_OUT_RENDER_SECONDS = 300.0
 ERROR_HEADINGS = {
     400: "That request could not be understood",
     401: "Who are you?",
@@ -67,13 +68,6 @@ COMMON_LANGUAGES = (
 )  # fmt: skip
 
 
-@functools.cache
-def _template(name: str) -> bottle.SimpleTemplate:
-    # Compiled once per name. bottle.template() would key its global cache on id() of the
-    # lookup list, which is new on every call: a recompile whenever the id is not reused.
-    return bottle.SimpleTemplate(name=name, lookup=[TEMPLATES])
-
-
 def _services() -> Services | None:
     return bottle.request.app.config.get(SERVICES_KEY)
 
@@ -91,7 +85,7 @@ def signup_open() -> bool:
 
 
 def page(name: str, **context) -> str:
-    return _template(name).render(
+    return template(name).render(
         {
             "csrf_field": csrf_field,
             "e2ee_scripts": e2ee_scripts,
@@ -227,37 +221,6 @@ def _lexer_label(language: str) -> str:
 # -- the paste view --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FileView:
-    """One file as the view page shows it."""
-
-    file: PasteFile
-    number: int  # 1-based, for the section id file-N
-    anchor: str  # line-id prefix: L, f2-L, …
-    rendered: Highlighted | None  # None for a binary file
-    ends_with_newline: bool
-
-
-def highlight_file(
-    services: Services, paste: Paste, f: PasteFile, language: str | None, *, cache: bool
-) -> Highlighted:
-    """The file's highlighted lines, from the render cache when `cache` allows it."""
-    anchor = render.file_anchor(f.position)
-    if not cache:
-        return services.renderer.highlight(f.text, language, anchor)
-    # created_at tells a paste from a later one that drew the same id after its tombstone went.
-    key = (paste.id, paste.created_at, paste.revision, f.position, language)
-    hit = services.render_cache.get(key)
-    if hit is not None:
-        return hit
-    result = services.renderer.highlight(f.text, language, anchor)
-    if result.fallback == render.FALLBACK_TIMEOUT:
-        services.render_cache.put(key, result, lifetime=TIMED_OUT_RENDER_SECONDS)
-    elif not result.fallback:  # a busy pool says nothing about the paste: try again next time
-        services.render_cache.put(key, result)
-    return result
-
-
 def view_language(extension: str) -> str:
     """The language `/ID.ext` asks for; an extension pygments does not know means plain text."""
     return render.normalize_language(extension) or render.PLAIN
@@ -282,12 +245,17 @@ def render_paste(
     # A sealed (E2EE) record is opened in the browser by static/e2ee.js, never rendered here:
     # the page carries it in a data attribute.
     sealed = paste.files[0].text if paste.is_e2ee and paste.files else ""
+    # One budget for the whole page, spent file by file: what is left bounds the next render.
+    left = render.Bounds(services.cfg.page_max_lines, services.cfg.page_max_bytes)
     for f in () if paste.is_e2ee else paste.files:
         if not f.is_text:
             rendered = None
         else:
             chosen = language or f.language
-            rendered = highlight_file(services, paste, f, chosen, cache=cacheable)
+            rendered = highlight_file(services, paste, f, chosen, left, cache=cacheable)
+            left = render.Bounds(
+                left.lines - rendered.lines, left.markup_bytes - len(rendered.html_bytes)
+            )
         ends = f.content.endswith((b"\n", b"\r"))
         files.append(FileView(f, f.position + 1, render.file_anchor(f.position), rendered, ends))
     if revealed:
@@ -314,24 +282,12 @@ def render_paste(
         linkable=not (revealed or paste.protected),
         quote=quote,
         language_label=language_label,
+        cut_note=cut_note,
         code_mark=CODE_MARK,
         sealed=sealed,
         language_labels=language_labels_json() if paste.is_e2ee else "",
     )
-    return _with_code(text, [v.rendered for v in files if v.rendered])
-
-
-def _with_code(text: str, renders: list[Highlighted]) -> bytes:
-    """The page as UTF-8 with each CODE_MARK replaced by a render's markup, which is already
-    encoded (most of a page's bytes; one non-ASCII character would otherwise make encoding the
-    whole page per request the slow path)."""
-    pieces = text.split(CODE_MARK)
-    if len(pieces) != len(renders) + 1:  # pragma: no cover - the template places one per render
-        raise RuntimeError("view.tpl must place CODE_MARK once per rendered file")
-    out = [pieces[0].encode("utf-8")]
-    for rendered, piece in zip(renders, pieces[1:], strict=True):
-        out += (rendered.html_bytes, piece.encode("utf-8"))
-    return b"".join(out)
+    return with_code(text, [v.rendered for v in files if v.rendered and v.shows_code])
 
 
 def view_page(services: Services, paste_id: str, language: str | None = None):
@@ -344,9 +300,9 @@ def view_page(services: Services, paste_id: str, language: str | None = None):
     if paste.locked:
         return unlock_page(paste)
     if paste.burn:
-        return bottle.HTTPResponse(
-            page("burn.tpl", paste_id=paste.id, e2ee=paste.is_e2ee), 200, Cache_Control="no-store"
-        )
+        body = page("burn.tpl", paste_id=paste.id, e2ee=paste.is_e2ee,
+                    longer_than_a_page=longer_than_a_page(services.cfg, paste))  # fmt: skip
+        return bottle.HTTPResponse(body, 200, Cache_Control="no-store")
     if bottle.request.method != "HEAD":
         services.store.count_view(paste.id)
     token = _maker_token(services, paste)

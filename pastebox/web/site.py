@@ -45,7 +45,13 @@ def form_page(
     manual: str = "",
     need_token: bool = False,
 ) -> bottle.HTTPResponse:
-    """The paste form (new, fork or edit), with `error` shown above the kept input."""
+    """The paste form (new, fork or edit), with `error` shown above the kept input; a text
+    larger than a page shows (page_max_bytes) is not sent back (a page's size stays bounded)."""
+    typed = sum(len(f.content) for f in form.files)
+    dropped = typed > services.cfg.page_max_bytes
+    if dropped:
+        emptied = [dataclasses.replace(f, content="") for f in form.files]
+        form = dataclasses.replace(form, files=emptied)
     choices, default = pages.ttl_choices(services.cfg, form.ttl)
     body = pages.page(
         "form.tpl",
@@ -62,6 +68,7 @@ def form_page(
         max_bytes=services.cfg.max_paste_bytes,
         manual=manual,
         need_token=need_token,
+        dropped=pages.human_size(typed) if dropped else "",
     )
     headers = {"Content-Type": pages.HTML_TYPE}
     if paste is not None and paste.exposure == "private":
@@ -174,6 +181,9 @@ def make_site(services: Services) -> bottle.Bottle:
         paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
         if paste.burn or paste.is_e2ee:
             raise Invalid("burn-after-read and encrypted pastes cannot be copied into a new one")
+        if paste.size > services.cfg.page_max_bytes:
+            raise Invalid("this paste is too large to copy into the form; download it (Raw) and "
+                          "upload it as a new paste")  # fmt: skip
         return form_page(services, form_of_paste(paste), mode="fork", paste=paste)
 
     @app.post("/new", skip=["write_limit"])
@@ -231,6 +241,8 @@ def make_site(services: Services) -> bottle.Bottle:
             raise Invalid("burn-after-read and encrypted pastes are edited through the API")
         if not all(f.is_text for f in paste.files):
             raise Invalid("this paste has binary files; edit it through the API")
+        if paste.size > services.cfg.page_max_bytes:  # the whole text would be in the page
+            raise Invalid("this paste is too large to edit in the browser; edit it through the API")
         return paste
 
     @app.get("/<paste_id>/edit")
