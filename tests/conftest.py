@@ -530,13 +530,3 @@ def closed_reply(sock: socket.socket, timeout: float) -> bytes | None:
 
 def status_line(reply: bytes | None) -> str:
     return reply.split(b"\r\n", 1)[0].decode("latin-1") if reply else ""
-
-
-def memory_kib(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM (peak RSS) of a process, in KiB."""
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0])
-    return fields
