@@ -2,6 +2,8 @@
 text, host names, user names, TTL words, sealed content) costs little whatever the text: inputs
 shaped to make a regex backtrack or a loop go quadratic are answered within a CPU budget."""
 
+import json
+
 import pytest
 from expect import assert_cheap, assert_json_error
 from test_pages import CURL
@@ -80,3 +82,24 @@ def test_hostile_search_text_is_parsed_or_refused_within_the_budget(query):
 )  # fmt: skip
 def test_other_user_text_regexes_answer_within_the_budget(parse, text):
     assert_cheap(parse, text)
+
+
+def test_the_nesting_check_of_a_json_body_of_code_full_of_brackets_is_cheap():
+    # An honest paste of code sent as JSON: its brackets are in the content string.
+    body = '{"content": ' + json.dumps("f(x)[0] = {1: [2]}\n" * (4 * MB // 20)) + "}"
+    assert_cheap(payload._nesting, body)
+
+
+@pytest.mark.parametrize(
+    "body, depth",
+    [
+        ('{"a": [1, {"b": "]]]"}]}', 3),
+        ('{"a": "\\"[[[["}', 1),
+        ('{"a": "\\\\", "b": [[]]}', 3),
+        ('"unclosed [[[', 0),
+        ("]]]", 0),
+        ("[" * 40, 40),
+    ],
+)
+def test_the_nesting_check_counts_brackets_outside_strings_only(body, depth):
+    assert payload._nesting(body) == depth

@@ -1,5 +1,6 @@
 """Request bodies: strict JSON objects and multipart forms, parsed from capped bytes."""
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -72,25 +73,20 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     return value
 
 
+# A JSON string (an unclosed one runs to the end, so a failed match never rescans the rest),
+# and the characters that are not brackets: what remains is the nesting, read in C.
+_JSON_STRING_RE = re.compile(r'"[^"\\]*(?:\\.?[^"\\]*)*"?', re.DOTALL)
+_NOT_BRACKETS_RE = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+
+
 def _nesting(text: str) -> int:
-    depth = deepest = 0
-    in_string = escaped = False
-    for c in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif c == "\\":
-                escaped = True
-            elif c == '"':
-                in_string = False
-        elif c == '"':
-            in_string = True
-        elif c in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in "]}":
-            depth -= 1
-    return deepest
+    """How deep brackets outside strings nest. Linear, and in C but for one step per bracket: an
+    honest 10 MB paste of code has its brackets inside the content string."""
+    brackets = _NOT_BRACKETS_RE.sub("", _JSON_STRING_RE.sub("", text))
+    steps = brackets.encode("ascii").translate(_BRACKET_STEPS)
+    # 0x01 opens, 0xff closes: as signed bytes, +1 and -1.
+    return max(itertools.accumulate(memoryview(steps).cast("b"), initial=0))
 
 
 def media_type(content_type: str) -> str:
