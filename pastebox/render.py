@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 PLAIN = "text"
 GUESS_BYTES = 32 * 1024  # content heuristics only need the start of a file
+# ... and its first lines: some lexers' analyse_text is quadratic in the number of lines (32 KB
+# of newlines took seconds of a render worker; 1,000 lines take ~50 ms).
+GUESS_LINES = 1000
 MAX_HIGHLIGHT_CHARS = 2 * 1024 * 1024  # larger files are shown plain rather than timed out
 WORKER_START_SECONDS = 60.0  # importing every lexer in a fresh process, on a loaded machine
 PLAIN_NAMES = frozenset({"text", "plain", "plaintext", "txt", "none", "raw"})
@@ -256,11 +259,20 @@ def highlight_plain(
                        part.cut or markup.full)  # fmt: skip
 
 
+def _first_lines(text: str, count: int) -> str:
+    end = -1
+    for _ in range(count):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
 def _guess(text: str, floor: float):
     """The lexer whose analyse_text scores highest, if it scores at least `floor`."""
     from pygments.lexers import _iter_lexerclasses
 
-    sample = text[:GUESS_BYTES]
+    sample = _first_lines(text[:GUESS_BYTES], GUESS_LINES)
     best, best_score = None, 0.0
     for cls in _iter_lexerclasses():
         score = cls.analyse_text(sample)

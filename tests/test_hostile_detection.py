@@ -9,8 +9,9 @@ import time
 
 import pytest
 from conftest import fetch
-from expect import assert_cheap
+from expect import assert_cheap, cpu_seconds
 
+from pastebox import render
 from pastebox.render import GUESS_BYTES, _emacs_mode, _vim_filetype, language_for
 
 KB = 1024
@@ -155,3 +156,14 @@ def test_health_answers_at_once_while_pastes_with_hostile_modelines_are_created(
     creator.join()
     assert statuses == [201, 201, 201]
     assert max(waits) < 1.0, f"health took {max(waits):.1f} s while a paste was created"
+
+
+GUESS_BUDGET_SECONDS = 0.5  # a render worker's guess: ~50 ms for its 1,000 lines
+
+
+@pytest.mark.parametrize("unit", ["\n", "\r\n", " \n", "#\n", "<\n"])
+def test_the_content_guess_of_a_file_of_short_lines_is_bounded(unit):
+    render._guess("import os\n", 0.3)  # every lexer imported before the clock starts
+    text = unit * (render.GUESS_BYTES // len(unit))
+    spent = cpu_seconds(render._guess, text, 0.3)
+    assert spent < GUESS_BUDGET_SECONDS, f"{spent * 1000:.0f} ms"
