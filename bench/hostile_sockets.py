@@ -13,11 +13,8 @@ the last KB sent). Each scenario gets a fresh server.
 import argparse
 import contextlib
 import json
-import os
-import re
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,8 +22,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from checkout_server import memory, start_server
+
+MB = 1024 * 1024
 ROOT = Path(__file__).resolve().parent.parent
-LISTEN_RE = re.compile(r"serving on (http://\S+) with database")
 HEALTH_SAMPLES = 100
 HEALTH_TIMEOUT = 2.0
 GIVE_UP_AFTER = 3  # timeouts in a row: the server is not answering
@@ -34,25 +33,6 @@ TRICKLE_SECONDS = 0.2
 UPLOADS = 30
 UPLOAD_DECLARED = 15_000_000  # under waitress's cap with the default max_paste_bytes
 UPLOAD_SENT = UPLOAD_DECLARED - 1000
-
-
-def start_server(source: Path, db: str) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "PYTHONPATH": str(source), "PASTEBOX_RATE_LIMIT": "0"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pastebox", "serve", "--port", "0", "--db", db],
-        cwd=source,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    assert proc.stdout
-    for line in proc.stdout:
-        match = LISTEN_RE.search(line)
-        if match:
-            threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the log
-            return proc, match.group(1)
-    raise RuntimeError("server did not start")
 
 
 class Crowd:
@@ -137,15 +117,6 @@ def address_of(url: str) -> tuple[str, int]:
     return host, int(port)
 
 
-def memory_kib(pid: int) -> dict[str, int]:
-    fields = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, value = line.partition(":")
-        if name in ("VmRSS", "VmHWM"):
-            fields[name] = int(value.split()[0])
-    return fields
-
-
 def health_under(source: Path, hostile: int, sources: list[str], head: int = 0) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = start_server(source, str(Path(tmp) / "bench.db"))
@@ -176,13 +147,13 @@ def stalled_uploads(source: Path) -> dict:
         crowd = Crowd(address_of(url))
         try:
             health_waits(url)  # warm: the first requests import and allocate
-            before = memory_kib(proc.pid)
+            before = memory(proc.pid)
             for n in range(UPLOADS):
                 sock = crowd.connect(f"127.0.0.{2 + n % 10}")
                 with contextlib.suppress(OSError):  # shed while sending
                     sock.sendall(upload_head(UPLOAD_DECLARED) + b"x" * UPLOAD_SENT)
             time.sleep(2.0)  # the server reads what was sent, or sheds it
-            after = memory_kib(proc.pid)
+            after = memory(proc.pid)
             kept = sum(1 for sock in crowd.sockets if still_open(sock))
             waits = health_waits(url)
         finally:
@@ -192,9 +163,9 @@ def stalled_uploads(source: Path) -> dict:
     return {
         "uploads": UPLOADS,
         "kept open": kept,
-        "RSS before MB": round(before["VmRSS"] / 1024),
-        "RSS after MB": round(after["VmRSS"] / 1024),
-        "peak RSS MB": round(after["VmHWM"] / 1024),
+        "RSS before MB": round(before["VmRSS"] / MB),
+        "RSS after MB": round(after["VmRSS"] / MB),
+        "peak RSS MB": round(after["VmHWM"] / MB),
         "health p50": ms(statistics.median(waits)),
     }
 

@@ -16,10 +16,8 @@ import argparse
 import http.client
 import json
 import os
-import re
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -27,9 +25,10 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from checkout_server import memory, reset_peak, start_server
+
 ROOT = Path(__file__).resolve().parent.parent
 BROWSER = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
-LISTEN_RE = re.compile(r"serving on (http://\S+) with database")
 MB = 1024 * 1024
 CODE_LINE = "    total = compute(value, 'label', 42)  # keep the running sum\n"
 
@@ -79,36 +78,6 @@ def create(base: str, files: list[tuple[str, bytes]], lang: str) -> str:
     return json.loads(body)["publicId"]
 
 
-def memory(pid: int) -> dict[str, int]:
-    """VmRSS and VmHWM of a process, in bytes."""
-    found = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            found[key] = int(value.split()[0]) * 1024
-    return found
-
-
-def reset_peak(pid: int) -> None:
-    Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
-
-
-def start(root: Path, db: str, env_extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "PASTEBOX_RATE_LIMIT": "0", "PYTHONPATH": str(root), **env_extra}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pastebox", "serve", "--port", "0", "--db", db,
-         "--max-paste-bytes", str(12 * MB)],
-        cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        match = LISTEN_RE.search(line)
-        if match:
-            threading.Thread(target=proc.stdout.read, daemon=True).start()  # drain the log
-            return proc, match.group(1)
-    raise SystemExit("server did not start")
-
-
 def view(url: str) -> tuple[float, int]:
     started = time.perf_counter()
     status, body = request(url, headers=BROWSER)
@@ -120,7 +89,9 @@ def view(url: str) -> tuple[float, int]:
 def measure(root: Path, views: int, concurrent: int) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        proc, base = start(root, os.path.join(tmp, "bench.db"), {})
+        proc, base = start_server(
+            root, os.path.join(tmp, "bench.db"), "--max-paste-bytes", str(12 * MB)
+        )
         try:
             made = {name: create(base, files, lang) for name, (files, lang) in shapes().items()}
             request(base + "/" + create(base, [("warm.py", b"x = 1\n")], "python"),

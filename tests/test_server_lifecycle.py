@@ -13,10 +13,9 @@ import termios
 import threading
 import uuid
 from contextlib import closing
-from urllib.parse import urlsplit
 
 import pytest
-from conftest import LISTEN_RE, ROOT, fetch, wait_until
+from conftest import LISTEN_RE, ROOT, fetch, server_address, wait_until
 
 STOP_TIMEOUT = 15.0
 WRITERS = 4
@@ -26,15 +25,9 @@ BIG_PASTE_BYTES = 8 * 1024 * 1024  # more than the kernel buffers between server
 SMALL_RECEIVE_BUFFER = 4096
 
 
-def address(url: str) -> tuple[str, int]:
-    parts = urlsplit(url)
-    assert parts.hostname and parts.port
-    return parts.hostname, parts.port
-
-
 def refuses_connections(url: str) -> bool:
     try:
-        socket.create_connection(address(url), timeout=1).close()
+        socket.create_connection(server_address(url), timeout=1).close()
     except ConnectionRefusedError:
         return True
     except ConnectionResetError:
@@ -45,7 +38,7 @@ def refuses_connections(url: str) -> bool:
 
 def accepted_connection(url: str) -> http.client.HTTPConnection:
     """A keep-alive connection the server has certainly accepted: one request has been answered."""
-    conn = http.client.HTTPConnection(*address(url), timeout=10)
+    conn = http.client.HTTPConnection(*server_address(url), timeout=10)
     conn.request("GET", "/api/health")
     assert conn.getresponse().read()
     return conn
@@ -125,7 +118,7 @@ def start_slow_download(url: str, pid: str) -> socket.socket:
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SMALL_RECEIVE_BUFFER)
     sock.settimeout(10)
-    sock.connect(address(url))
+    sock.connect(server_address(url))
     sock.sendall(f"GET /raw/{pid} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n".encode())
     assert sock.recv(1, socket.MSG_PEEK)  # the response has started
     return sock
