@@ -28,7 +28,7 @@ class Bounds:
 
 
 @dataclass(frozen=True)
-class Excerpt:
+class PagePart:
     """The head of a file that a render shows, cut at a line end, and what it leaves out."""
 
     text: str
@@ -44,12 +44,12 @@ def count_lines(source: str | bytes) -> int:
     return ends + (1 if source and not source.endswith((nl, cr)) else 0)
 
 
-def excerpt(source: str | bytes, bounds: Bounds) -> Excerpt:
+def page_part(source: str | bytes, bounds: Bounds) -> PagePart:
     """The head of `source` (bytes are UTF-8) that a render within `bounds` may show, with LF
     line ends, cut at a line end; only a first line too long on its own is cut inside."""
     total = count_lines(source)
     if bounds.lines <= 0 or bounds.markup_bytes <= 0:
-        return Excerpt("", total, total > 0)
+        return PagePart("", total, total > 0)
     limit = bounds.markup_bytes  # markup is never shorter than the text it shows
     if isinstance(source, bytes):
         end = min(len(source), limit)
@@ -62,10 +62,10 @@ def excerpt(source: str | bytes, bounds: Bounds) -> Excerpt:
     pieces = head.split("\n", bounds.lines)
     if len(pieces) > bounds.lines and (pieces[-1] or not whole):
         keep = sum(len(piece) + 1 for piece in pieces[:-1])  # through the last line end kept
-        return Excerpt(head[:keep], total, True)
+        return PagePart(head[:keep], total, True)
     if not whole and "\n" in head:
-        return Excerpt(head[: head.rindex("\n") + 1], total, True)
-    return Excerpt(head, total, not whole)
+        return PagePart(head[: head.rindex("\n") + 1], total, True)
+    return PagePart(head, total, not whole)
 
 
 def utf8_length(text: str) -> int:

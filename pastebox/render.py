@@ -34,10 +34,10 @@ from pastebox.markup import (  # noqa: F401 - re-exported: a render's bounds and
     PRE_CLOSE,
     PRE_OPEN,
     Bounds,
-    Excerpt,
     Markup,
+    PagePart,
     count_lines,
-    excerpt,
+    page_part,
 )
 
 log = logging.getLogger(__name__)
@@ -249,7 +249,7 @@ def highlight_plain(
     text: str, anchor: str = ANCHOR, *, fallback: str = "", bounds: Bounds | None = None
 ) -> Highlighted:
     """Escaped text in the same markup as a highlighted render, within `bounds`."""
-    part = excerpt(text, bounds or Bounds())
+    part = page_part(text, bounds or Bounds())
     markup = Markup(anchor, bounds or Bounds())
     for line in _split_lines(part.text):
         if not (markup.add(line) and markup.end_line()):
@@ -293,7 +293,7 @@ def _highlight(text: str, language: str | None, anchor: str, guess_floor: float,
         language = cls.aliases[0] if cls is not None and cls.aliases else PLAIN
     if language == PLAIN:
         return highlight_plain(text, anchor, bounds=bounds)
-    part = excerpt(text, bounds)
+    part = page_part(text, bounds)
     expected = count_lines(part.text)
     lexer = get_lexer_by_name(language, stripnl=False, ensurenl=False, tabsize=0)
     markup = Markup(anchor, bounds)
@@ -434,7 +434,7 @@ class Renderer:
         more is sent to a worker; plain text when the language is plain, the part shown is
         huge, the render overran `timeout`, or no worker came free in time."""
         bounds = bounds or Bounds()
-        part = excerpt(text, bounds)
+        part = page_part(text, bounds)
         rendered = self._highlight(part.text, language, anchor, bounds)
         return dataclasses.replace(
             rendered, total_lines=part.total_lines, cut=part.cut or rendered.cut

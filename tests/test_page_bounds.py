@@ -12,7 +12,7 @@ import pytest
 from test_pages import BROWSER, Document, create, page, reveal
 from test_site import block, post_form
 
-from pastebox.render import Bounds, Renderer, excerpt
+from pastebox.render import Bounds, Renderer, page_part
 
 SMALL = Bounds(lines=200, markup_bytes=20_000)
 LINE_ID = re.compile(r"(?:f[0-9]+-)?L([0-9]+)")
@@ -100,13 +100,13 @@ def test_a_cut_render_shows_the_first_lines_exactly_as_they_are(renderer, shape)
 
 
 def test_only_the_part_shown_is_sent_to_a_render_worker():
-    part = excerpt(b"line\n" * 1_000_000, SMALL)
+    part = page_part(b"line\n" * 1_000_000, SMALL)
     assert part.text == "line\n" * SMALL.lines
     assert (part.total_lines, part.cut) == (1_000_000, True)
 
 
 def test_a_first_line_longer_than_the_bounds_is_sent_only_in_part():
-    part = excerpt("é".encode() * 1_000_000, SMALL)
+    part = page_part("é".encode() * 1_000_000, SMALL)
     assert part.text == "é" * (SMALL.markup_bytes // 2)
     assert (part.total_lines, part.cut) == (1, True)
 

@@ -226,6 +226,27 @@ def view_language(extension: str) -> str:
     return render.normalize_language(extension) or render.PLAIN
 
 
+def file_views(services: Services, paste: Paste, language: str | None) -> list[FileView]:
+    """Each file as the view page shows it, rendered within one budget for the whole page,
+    spent file by file: what is left bounds the next render."""
+    # Burned content is shown once and never kept, nor is a password paste's plaintext;
+    # sealed (E2EE) content is opaque text.
+    cacheable = not (paste.burn or paste.is_e2ee or paste.protected)
+    left = render.Bounds(services.cfg.page_max_lines, services.cfg.page_max_bytes)
+    views = []
+    for f in () if paste.is_e2ee else paste.files:
+        rendered = None
+        if f.is_text:
+            chosen = language or f.language
+            rendered = highlight_file(services, paste, f, chosen, left, cache=cacheable)
+            left = render.Bounds(
+                left.lines - rendered.lines, left.markup_bytes - len(rendered.html_bytes)
+            )
+        ends = f.content.endswith((b"\n", b"\r"))
+        views.append(FileView(f, f.position + 1, render.file_anchor(f.position), rendered, ends))
+    return views
+
+
 def render_paste(
     services: Services,
     paste: Paste,
@@ -238,26 +259,10 @@ def render_paste(
     showing of a burn paste, which has nothing left to link to; `manage_token` is shown to the
     browser that made the paste, so it can be kept for another device."""
     now = services.now()
-    # Burned content is shown once and never kept, nor is a password paste's plaintext;
-    # sealed (E2EE) content is opaque text.
-    cacheable = not (paste.burn or paste.is_e2ee or paste.protected)
-    files = []
+    files = file_views(services, paste, language)
     # A sealed (E2EE) record is opened in the browser by static/e2ee.js, never rendered here:
     # the page carries it in a data attribute.
     sealed = paste.files[0].text if paste.is_e2ee and paste.files else ""
-    # One budget for the whole page, spent file by file: what is left bounds the next render.
-    left = render.Bounds(services.cfg.page_max_lines, services.cfg.page_max_bytes)
-    for f in () if paste.is_e2ee else paste.files:
-        if not f.is_text:
-            rendered = None
-        else:
-            chosen = language or f.language
-            rendered = highlight_file(services, paste, f, chosen, left, cache=cacheable)
-            left = render.Bounds(
-                left.lines - rendered.lines, left.markup_bytes - len(rendered.html_bytes)
-            )
-        ends = f.content.endswith((b"\n", b"\r"))
-        files.append(FileView(f, f.position + 1, render.file_anchor(f.position), rendered, ends))
     if revealed:
         expires = "deleted from the server now that you have read it"
     elif paste.expires_at is None:
