@@ -443,6 +443,12 @@ def load_config(
         if value is not None:
             values[name] = _parse_one(fields[name], value, f"--{name.replace('_', '-')}")
     config = Config(**values)
+    check_together(config)
+    return config
+
+
+def check_together(config: Config) -> None:
+    """Rules that tie settings to each other; ConfigError with one line for the first broken."""
     if config.default_ttl == 0 and not config.allow_never_expire:
         raise ConfigError(
             "default_ttl is never, but allow_never_expire is false: set a default_ttl"
@@ -467,7 +473,6 @@ def load_config(
         raise ConfigError(
             f"default_ttl ({config.default_ttl}s) is longer than max_ttl ({config.max_ttl}s)"
         )
-    return config
 
 
 # Variables of the same prefix that belong to the client side, not to a server setting.
