@@ -44,11 +44,11 @@ def sweep(
     merge_pages: int = MERGE_PAGES,
     pause: Callable[[], None] | None = None,
 ) -> SweepResult:
-    """One pass: delete expired pastes in batches of the store's purge_batch, merge the search
-    index in steps of `merge_pages` if words were deleted, give free pages back to the file
-    system, and fold the WAL back into the database so deleted bytes leave the WAL file too.
-    Every batch and step is its own short write transaction, with `pause()` between them (by
-    default a Breather)."""
+    """One pass: delete expired pastes and old tombstones in batches of the store's purge_batch,
+    merge the search index in steps of `merge_pages` if words were deleted, give free pages back
+    to the file system, and fold the WAL back into the database so deleted bytes leave the WAL
+    file too. Every batch and step is its own short write transaction, with `pause()` between
+    them (by default a Breather)."""
     pause = pause or Breather()
     store.flush_views()
     expired = purge(store, now, pause)
@@ -64,26 +64,42 @@ def sweep(
     )  # fmt: skip
 
 
+def in_steps(
+    store: Store, step: Callable[[int], bool], pause: Callable[[], None], limit: int | None = None
+) -> tuple[int, bool]:
+    """Call step(i) (one short write transaction; True while there is more to do) until it is
+    done or has run `limit` times, with a passive checkpoint (the WAL is reused rather than
+    grown by every step) and `pause()` between two calls; returns (calls made, whether done)."""
+    calls = 0
+    while limit is None or calls < limit:
+        if calls:
+            store.checkpoint(truncate=False)
+            pause()
+        calls += 1
+        if not step(calls - 1):
+            return calls, True
+    return calls, False
+
+
 def purge(store: Store, now: float, pause: Callable[[], None]) -> int:
-    """Delete every expired paste, one batch per transaction; returns how many."""
+    """Delete every expired paste and every tombstone past its time, one batch per transaction,
+    as long as either fills a batch (deletes and burns leave tombstones, expiry or not); returns
+    how many pastes."""
     cutoff = pastes.sweep_cutoff(now)
-    total = 0
-    while True:
-        deleted, _ = store.purge_expired(now, tombstone_until=cutoff)
-        total += deleted
-        if deleted < store.purge_batch:
-            return total
-        store.checkpoint(truncate=False)  # the WAL is reused rather than grown by every batch
-        pause()
+    expired = []
+
+    def batch(_: int) -> bool:
+        purged = store.purge_expired(now, tombstone_until=cutoff)
+        expired.append(purged.pastes)
+        return store.purge_batch in (purged.pastes, purged.tombstones)
+
+    in_steps(store, batch, pause)
+    return sum(expired)
 
 
 def reclaim(store: Store, pause: Callable[[], None]) -> None:
     """Shrink the file by its free pages, VACUUM_PAGES per transaction (new files only)."""
-    for _ in range(MAX_MERGE_STEPS):
-        if not store.reclaim_space(VACUUM_PAGES):
-            return
-        store.checkpoint(truncate=False)
-        pause()
+    in_steps(store, lambda _: store.reclaim_space(VACUUM_PAGES) > 0, pause, MAX_MERGE_STEPS)
 
 
 def merge(store: Store, pages: int, pause: Callable[[], None]) -> int:
@@ -93,17 +109,16 @@ def merge(store: Store, pages: int, pause: Callable[[], None]) -> int:
     one is under way, a full merge only goes on with it, and a segment outside it keeps its
     deleted words. Twice, so that a merge begun by an insert between the two still ends up
     inside a full one."""
-    steps = 0
+    budget = MAX_MERGE_STEPS
     for _ in range(MERGE_ROUNDS):
         for start in (False, True):
-            more = store.merge_search(pages, start=start)
-            steps += 1
-            while more and steps < MAX_MERGE_STEPS:
-                store.checkpoint(truncate=False)
-                pause()
-                more = store.merge_search(pages)
-                steps += 1
-    return steps
+
+            def step(i: int, start: bool = start) -> bool:
+                return store.merge_search(pages, start=start and i == 0)
+
+            calls, _ = in_steps(store, step, pause, max(1, budget))
+            budget -= calls
+    return MAX_MERGE_STEPS - budget
 
 
 class Janitor(threading.Thread):

@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from pastebox.ids import token_matches
 from pastebox.migrations import MIGRATIONS
@@ -43,6 +44,14 @@ _PASTE_COLUMNS = (
     "p.owner_id, p.views, p.revision, p.seal"
 )
 _FILE_COLUMNS = "f.position, f.name, f.language, f.content"
+
+
+class Purged(NamedTuple):
+    """What one purge batch deleted."""
+
+    pastes: int
+    unindexed: int  # search rows removed
+    tombstones: int
 
 
 class StoreError(Exception):
@@ -616,13 +625,13 @@ class Store:
 
     def purge_expired(
         self, now: float, *, tombstone_until: float, limit: int | None = None
-    ) -> tuple[int, int]:
+    ) -> Purged:
         """Delete up to `limit` expired pastes (soonest expiry first) and up to `limit` old
-        tombstones, in one short transaction; returns (pastes deleted, search rows removed).
+        tombstones, in one short transaction.
 
-        The janitor calls it again while it deletes `limit`: one transaction per batch, so the
-        writer lock is never held for long, whatever the number of expired pastes. `limit`
-        defaults to the store's purge_batch."""
+        The janitor calls it again while either count reaches `limit`: one transaction per
+        batch, so the writer lock is never held for long, whatever the number of expired pastes
+        and tombstones. `limit` defaults to the store's purge_batch."""
         limit = self.purge_batch if limit is None else limit
         with self.write() as conn:
             ids = [
@@ -642,13 +651,13 @@ class Store:
                 params,
             ).fetchall()
             _bury(conn, gone, "expired", now)
-            conn.execute(
+            forgotten = conn.execute(
                 "DELETE FROM tombstones WHERE id IN"
                 " (SELECT id FROM tombstones WHERE at < ? LIMIT ?)",
                 (tombstone_until, limit),
-            )
+            ).rowcount
             conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
-        return len(gone), unindexed
+        return Purged(len(gone), unindexed, forgotten)
 
     def pending_unindexed(self) -> int:
         """Search rows removed since the index was last fully merged (their words are still in

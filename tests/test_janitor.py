@@ -135,6 +135,25 @@ def test_a_sweep_purges_in_batches_and_other_writers_get_the_store_between_them(
     assert wrote[:2] == [True, True]
 
 
+def test_a_sweep_forgets_every_old_tombstone_in_batches_however_few_pastes_expire(
+    store, cfg, clock
+):
+    store.purge_batch = 4
+    for n in range(10):  # deletes (and burns) leave tombstones without any paste expiring
+        store.delete_paste(create(store, cfg, clock, f"deleted {n}").id, clock())
+    clock.advance(pastes.TOMBSTONE_SECONDS + 1)
+    left = []
+
+    def between_batches() -> None:
+        with store.read() as conn:
+            left.append(conn.execute("SELECT count(*) FROM tombstones").fetchone()[0])
+
+    sweep(store, clock(), pause=between_batches)
+    assert left[:2] == [6, 2]  # each batch committed on its own
+    with store.read() as conn:
+        assert conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 0
+
+
 def test_a_sweep_merges_the_index_in_bounded_steps_and_deleted_words_leave_the_file(
     store, cfg, clock
 ):

@@ -192,8 +192,8 @@ def test_purge_deletes_expired_pastes_and_leaves_tombstones(store):
         paste("expiresnow1", expires_at=NOW + 1), [text_file()], manage_hash=None, searchable=True
     )
     store.insert_paste(paste("staysalive1"), [text_file()], manage_hash=None, searchable=True)
-    deleted, unindexed = store.purge_expired(NOW + 5, tombstone_until=NOW - 100)
-    assert (deleted, unindexed) == (1, 1)
+    purged = store.purge_expired(NOW + 5, tombstone_until=NOW - 100)
+    assert (purged.pastes, purged.unindexed) == (1, 1)
     assert store.gone_reason("expiresnow1", NOW + 5) == "expired"
     assert store.get_paste("staysalive1", NOW + 5) is not None
     with store.read() as conn:
