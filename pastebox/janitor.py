@@ -17,7 +17,10 @@ RETRY_SECONDS = 5.0
 MERGE_PAGES = 200
 MERGE_ROUNDS = 2
 VACUUM_PAGES = 500  # free pages given back to the file system per transaction (2 MB)
-MAX_MERGE_STEPS = 100_000  # a backstop: a merge cannot run forever while others keep writing
+# Backstops: a merge cannot run forever while others keep writing; what is left waits for
+# the next sweep. Reclaiming 500 pages a step, 10,000 steps give back 20 GB.
+MAX_MERGE_STEPS = 100_000
+MAX_RECLAIM_STEPS = 10_000
 # Between two batches (or merge steps) the janitor sleeps as long as it just worked (within
 # these bounds), so writers waiting for the store's lock get it at least half the time: Python
 # locks are not fair, and the janitor would otherwise take it back before a waiter wakes up.
@@ -53,13 +56,13 @@ def sweep(
     store.flush_views()
     expired = purge(store, now, pause)
     unindexed = store.pending_unindexed()
-    if unindexed:
-        merge(store, merge_pages, pause)
+    merged = bool(unindexed) and merge(store, merge_pages, pause)
+    if merged:  # a merge cut short leaves the words in the index: the next sweep merges again
         store.settle_unindexed(unindexed)
     reclaim(store, pause)
     checkpointed = store.checkpoint()
     return SweepResult(
-        expired=expired, burned=store.take_burned(), fts_optimized=bool(unindexed),
+        expired=expired, burned=store.take_burned(), fts_optimized=merged,
         checkpointed=checkpointed,
     )  # fmt: skip
 
@@ -97,13 +100,17 @@ def purge(store: Store, now: float, pause: Callable[[], None]) -> int:
     return sum(expired)
 
 
-def reclaim(store: Store, pause: Callable[[], None]) -> None:
-    """Shrink the file by its free pages, VACUUM_PAGES per transaction (new files only)."""
-    in_steps(store, lambda _: store.reclaim_space(VACUUM_PAGES) > 0, pause, MAX_MERGE_STEPS)
+def reclaim(store: Store, pause: Callable[[], None]) -> bool:
+    """Shrink the file by its free pages, VACUUM_PAGES per transaction (new files only); True
+    when none are left (else the next sweep goes on)."""
+    return in_steps(
+        store, lambda _: store.reclaim_space(VACUUM_PAGES) > 0, pause, MAX_RECLAIM_STEPS
+    )[1]
 
 
-def merge(store: Store, pages: int, pause: Callable[[], None]) -> int:
-    """Merge every segment of the search index into one, in bounded steps; returns the steps.
+def merge(store: Store, pages: int, pause: Callable[[], None]) -> bool:
+    """Merge every segment of the search index into one, in bounded steps; True when it
+    finished within MAX_MERGE_STEPS (else deleted words may still be in the index).
 
     A merge FTS5 has under way (inserts start them: automerge) is finished first: begun while
     one is under way, a full merge only goes on with it, and a segment outside it keeps its
@@ -116,9 +123,11 @@ def merge(store: Store, pages: int, pause: Callable[[], None]) -> int:
             def step(i: int, start: bool = start) -> bool:
                 return store.merge_search(pages, start=start and i == 0)
 
-            calls, _ = in_steps(store, step, pause, max(1, budget))
+            calls, done = in_steps(store, step, pause, budget)
             budget -= calls
-    return MAX_MERGE_STEPS - budget
+            if not done:
+                return False
+    return True
 
 
 class Janitor(threading.Thread):

@@ -193,6 +193,24 @@ def test_a_merge_cut_short_is_finished_by_the_next_sweep(store, cfg, clock, monk
     assert files_holding(store.path, gone) == []
 
 
+def test_a_merge_stopped_at_its_step_limit_is_finished_by_the_next_sweep(
+    store, cfg, clock, monkeypatch
+):
+    gone = marker()
+    doomed = create(store, cfg, clock, f"drop {gone}", exposure="public")
+    for n in range(30):
+        create(store, cfg, clock, filler(n), exposure="public")
+    store.delete_paste(create(store, cfg, clock, "a first delete").id, clock())
+    sweep(store, clock())  # one segment holds every word
+    store.delete_paste(doomed.id, clock())
+    with monkeypatch.context() as limited:
+        limited.setattr("pastebox.janitor.MAX_MERGE_STEPS", 1)
+        assert not sweep(store, clock(), merge_pages=2, pause=lambda: None).fts_optimized
+    assert files_holding(store.path, gone), "the merge was not cut short"
+    assert sweep(store, clock()).fts_optimized
+    assert files_holding(store.path, gone) == []
+
+
 def test_a_sweep_gives_the_space_of_purged_pastes_back_to_the_file_system(store, cfg, clock):
     for n in range(20):
         create(store, cfg, clock, f"{n} " + "bulky text " * 20_000, ttl=60)
