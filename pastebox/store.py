@@ -44,6 +44,13 @@ _PASTE_COLUMNS = (
     "p.owner_id, p.views, p.revision, p.seal"
 )
 _FILE_COLUMNS = "f.position, f.name, f.language, f.content"
+# Candidates of a search, newest first: files in a language (the files_language index), and
+# matches older than the rank window.
+_IN_LANGUAGE = "SELECT id FROM files WHERE language = :lang ORDER BY id DESC"
+_OLDER_MATCHES = (
+    "SELECT rowid AS id FROM file_search WHERE file_search MATCH :match AND rowid < :below"
+    " ORDER BY rowid DESC"
+)
 
 
 class Purged(NamedTuple):
@@ -528,13 +535,14 @@ class Store:
         params = {"match": match, "lang": language, "now": now, "viewer": viewer_id}
         with self.read() as conn:
             if match is None:
-                ids = self._newest_in_language(conn, params, offset + limit)[offset:]
+                ids = self._newest_visible(conn, _IN_LANGUAGE, params, offset + limit)[offset:]
                 return self._previews(conn, ids[:limit], params)
             ranked, lowest = self._ranked_window(conn, params)
             page = ranked[offset : offset + limit]
             if len(page) < limit and lowest is not None:
                 skip = max(0, offset - len(ranked))
-                older = self._older_matches(conn, params, lowest, skip + limit - len(page))
+                below = {**params, "below": lowest}
+                older = self._newest_visible(conn, _OLDER_MATCHES, below, skip + limit - len(page))
                 page += older[skip:]
             return self._snippets(conn, page[:limit], params)
 
@@ -561,27 +569,13 @@ class Store:
         lowest = min(row[0] for row in rows) if len(rows) == RANK_WINDOW else None
         return [-negated for _, negated in ranked], lowest
 
-    def _older_matches(
-        self, conn: sqlite3.Connection, params: dict, below: int, count: int
+    def _newest_visible(
+        self, conn: sqlite3.Connection, candidates: str, params: dict, count: int
     ) -> list[int]:
-        """Up to `count` visible matches older than rowid `below`, newest first, looking at no
-        more than count + RANK_WINDOW of them."""
-        rows = conn.execute(
-            "SELECT s.rowid FROM (SELECT rowid FROM file_search"
-            "  WHERE file_search MATCH :match AND rowid < :below ORDER BY rowid DESC LIMIT :scan)"
-            " AS s JOIN files f ON f.id = s.rowid"
-            " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
-            f" WHERE {self._visible(params)} ORDER BY s.rowid DESC LIMIT :count",
-            {**params, "below": below, "scan": count + RANK_WINDOW, "count": count},
-        ).fetchall()
-        return [row[0] for row in rows]
-
-    def _newest_in_language(self, conn: sqlite3.Connection, params: dict, count: int) -> list[int]:
-        """Up to `count` visible files in a language, newest first (the files_language index),
+        """Up to `count` visible files among `candidates` (a query of file ids, newest first),
         looking at no more than count + RANK_WINDOW of them."""
         rows = conn.execute(
-            "SELECT s.id FROM (SELECT id FROM files WHERE language = :lang"
-            "  ORDER BY id DESC LIMIT :scan) AS s JOIN files f ON f.id = s.id"
+            f"SELECT s.id FROM ({candidates} LIMIT :scan) AS s JOIN files f ON f.id = s.id"
             " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
             f" WHERE {self._visible(params)} ORDER BY s.id DESC LIMIT :count",
             {**params, "scan": count + RANK_WINDOW, "count": count},
