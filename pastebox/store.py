@@ -13,7 +13,6 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 
 from pastebox.ids import token_matches
 from pastebox.migrations import MIGRATIONS
@@ -22,6 +21,7 @@ from pastebox.model import (
     Paste,
     PasteFile,
     PasteSummary,
+    Purged,
     Revision,
     SearchHit,
     User,
@@ -51,14 +51,6 @@ _OLDER_MATCHES = (
     "SELECT rowid AS id FROM file_search WHERE file_search MATCH :match AND rowid < :below"
     " ORDER BY rowid DESC"
 )
-
-
-class Purged(NamedTuple):
-    """What one purge batch deleted."""
-
-    pastes: int
-    unindexed: int  # search rows removed
-    tombstones: int
 
 
 class StoreError(Exception):
