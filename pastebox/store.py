@@ -44,6 +44,8 @@ _PASTE_COLUMNS = (
     "p.owner_id, p.views, p.revision, p.seal"
 )
 _FILE_COLUMNS = "f.position, f.name, f.language, f.content"
+# A file's paste, joined only while the file is of the paste's current revision.
+_CURRENT_PASTE = "pastes p ON p.id = f.paste_id AND f.revision = p.revision"
 # Candidates of a search, newest first: files in a language (the files_language index), and
 # matches older than the rank window.
 _IN_LANGUAGE = "SELECT id FROM files WHERE language = :lang ORDER BY id DESC"
@@ -540,7 +542,8 @@ class Store:
 
     @staticmethod
     def _visible(params: dict) -> str:
-        """What a search may show (over aliases f and p)."""
+        """What a search may show (over aliases f and p, p joined by _CURRENT_PASTE). Every
+        statement of a search applies it, so none relies on the others' snapshot."""
         language = " AND f.language = :lang" if params["lang"] else ""
         return f"{LIVE} AND p.indexed AND (p.exposure = 'public' OR p.owner_id = :viewer){language}"
 
@@ -554,7 +557,7 @@ class Store:
             " (SELECT rowid, bm25(file_search) AS score FROM file_search"
             "  WHERE file_search MATCH :match ORDER BY rowid DESC LIMIT :window) AS s"
             " LEFT JOIN files f ON f.id = s.rowid"
-            " LEFT JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision",
+            f" LEFT JOIN {_CURRENT_PASTE}",
             {**params, "window": RANK_WINDOW},
         ).fetchall()
         ranked = sorted(((score, -rowid) for rowid, score, shown in rows if shown))
@@ -568,7 +571,7 @@ class Store:
         looking at no more than count + RANK_WINDOW of them."""
         rows = conn.execute(
             f"SELECT s.id FROM ({candidates} LIMIT :scan) AS s JOIN files f ON f.id = s.id"
-            " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
+            f" JOIN {_CURRENT_PASTE}"
             f" WHERE {self._visible(params)} ORDER BY s.id DESC LIMIT :count",
             {**params, "scan": count + RANK_WINDOW, "count": count},
         ).fetchall()
@@ -579,9 +582,9 @@ class Store:
         rows = conn.execute(
             "SELECT f.id, p.id, p.title, f.name, f.language,"
             f" substr(CAST(f.content AS TEXT), 1, {PREVIEW_CHARS}), p.created_at, p.exposure"
-            " FROM files f JOIN pastes p ON p.id = f.paste_id"
-            " WHERE f.id IN (SELECT value FROM json_each(:ids))",
-            {"ids": json.dumps(ids)},
+            f" FROM files f JOIN {_CURRENT_PASTE}"
+            f" WHERE f.id IN (SELECT value FROM json_each(:ids)) AND {self._visible(params)}",
+            {**params, "ids": json.dumps(ids)},
         ).fetchall()
         return _in_order(ids, rows, None)
 
@@ -598,11 +601,11 @@ class Store:
         rows = conn.execute(
             "SELECT f.id, p.id, p.title, f.name, f.language,"
             " snippet(file_search, 2, :open, :close, '…', 16), p.created_at, p.exposure"
-            " FROM file_search JOIN files f ON f.id = file_search.rowid"
-            " JOIN pastes p ON p.id = f.paste_id"
+            f" FROM file_search JOIN files f ON f.id = file_search.rowid JOIN {_CURRENT_PASTE}"
             " WHERE file_search MATCH :match AND file_search.rowid BETWEEN :low AND :high"
-            " AND +file_search.rowid IN (SELECT value FROM json_each(:ids))",
-            {"match": params["match"], "low": min(ids), "high": max(ids), "ids": json.dumps(ids),
+            " AND +file_search.rowid IN (SELECT value FROM json_each(:ids))"
+            f" AND {self._visible(params)}",
+            {**params, "low": min(ids), "high": max(ids), "ids": json.dumps(ids),
              "open": markers[0], "close": markers[1]},
         ).fetchall()  # fmt: skip
         return _in_order(ids, rows, markers)
