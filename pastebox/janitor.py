@@ -17,7 +17,10 @@ RETRY_SECONDS = 5.0
 MERGE_PAGES = 200
 MERGE_ROUNDS = 2
 VACUUM_PAGES = 500  # free pages given back to the file system per transaction (2 MB)
-MAX_MERGE_STEPS = 100_000  # a backstop: a merge cannot run forever while others keep writing
+# Backstops: a merge cannot run forever while others keep writing; what is left waits for
+# the next sweep. Reclaiming 500 pages a step, 10,000 steps give back 20 GB.
+MAX_MERGE_STEPS = 100_000
+MAX_RECLAIM_STEPS = 10_000
 # Between two batches (or merge steps) the janitor sleeps as long as it just worked (within
 # these bounds), so writers waiting for the store's lock get it at least half the time: Python
 # locks are not fair, and the janitor would otherwise take it back before a waiter wakes up.
@@ -44,66 +47,87 @@ def sweep(
     merge_pages: int = MERGE_PAGES,
     pause: Callable[[], None] | None = None,
 ) -> SweepResult:
-    """One pass: delete expired pastes in batches of the store's purge_batch, merge the search
-    index in steps of `merge_pages` if words were deleted, give free pages back to the file
-    system, and fold the WAL back into the database so deleted bytes leave the WAL file too.
-    Every batch and step is its own short write transaction, with `pause()` between them (by
-    default a Breather)."""
+    """One pass: delete expired pastes and old tombstones in batches of the store's purge_batch,
+    merge the search index in steps of `merge_pages` if words were deleted, give free pages back
+    to the file system, and fold the WAL back into the database so deleted bytes leave the WAL
+    file too. Every batch and step is its own short write transaction, with `pause()` between
+    them (by default a Breather)."""
     pause = pause or Breather()
     store.flush_views()
     expired = purge(store, now, pause)
     unindexed = store.pending_unindexed()
-    if unindexed:
-        merge(store, merge_pages, pause)
+    merged = bool(unindexed) and merge(store, merge_pages, pause)
+    if merged:  # a merge cut short leaves the words in the index: the next sweep merges again
         store.settle_unindexed(unindexed)
     reclaim(store, pause)
     checkpointed = store.checkpoint()
     return SweepResult(
-        expired=expired, burned=store.take_burned(), fts_optimized=bool(unindexed),
+        expired=expired, burned=store.take_burned(), fts_optimized=merged,
         checkpointed=checkpointed,
     )  # fmt: skip
 
 
+def in_steps(
+    store: Store, step: Callable[[int], bool], pause: Callable[[], None], limit: int | None = None
+) -> tuple[int, bool]:
+    """Call step(i) (one short write transaction; True while there is more to do) until it is
+    done or has run `limit` times, with a passive checkpoint (the WAL is reused rather than
+    grown by every step) and `pause()` between two calls; returns (calls made, whether done)."""
+    calls = 0
+    while limit is None or calls < limit:
+        if calls:
+            store.checkpoint(truncate=False)
+            pause()
+        calls += 1
+        if not step(calls - 1):
+            return calls, True
+    return calls, False
+
+
 def purge(store: Store, now: float, pause: Callable[[], None]) -> int:
-    """Delete every expired paste, one batch per transaction; returns how many."""
+    """Delete every expired paste and every tombstone past its time, one batch per transaction,
+    as long as either fills a batch (deletes and burns leave tombstones, expiry or not); returns
+    how many pastes."""
     cutoff = pastes.sweep_cutoff(now)
-    total = 0
-    while True:
-        deleted, _ = store.purge_expired(now, tombstone_until=cutoff)
-        total += deleted
-        if deleted < store.purge_batch:
-            return total
-        store.checkpoint(truncate=False)  # the WAL is reused rather than grown by every batch
-        pause()
+    expired = []
+
+    def batch(_: int) -> bool:
+        purged = store.purge_expired(now, tombstone_until=cutoff)
+        expired.append(purged.pastes)
+        return store.purge_batch in (purged.pastes, purged.tombstones)
+
+    in_steps(store, batch, pause)
+    return sum(expired)
 
 
-def reclaim(store: Store, pause: Callable[[], None]) -> None:
-    """Shrink the file by its free pages, VACUUM_PAGES per transaction (new files only)."""
-    for _ in range(MAX_MERGE_STEPS):
-        if not store.reclaim_space(VACUUM_PAGES):
-            return
-        store.checkpoint(truncate=False)
-        pause()
+def reclaim(store: Store, pause: Callable[[], None]) -> bool:
+    """Shrink the file by its free pages, VACUUM_PAGES per transaction (new files only); True
+    when none are left (else the next sweep goes on)."""
+    return in_steps(
+        store, lambda _: store.reclaim_space(VACUUM_PAGES) > 0, pause, MAX_RECLAIM_STEPS
+    )[1]
 
 
-def merge(store: Store, pages: int, pause: Callable[[], None]) -> int:
-    """Merge every segment of the search index into one, in bounded steps; returns the steps.
+def merge(store: Store, pages: int, pause: Callable[[], None]) -> bool:
+    """Merge every segment of the search index into one, in bounded steps; True when it
+    finished within MAX_MERGE_STEPS (else deleted words may still be in the index).
 
     A merge FTS5 has under way (inserts start them: automerge) is finished first: begun while
     one is under way, a full merge only goes on with it, and a segment outside it keeps its
     deleted words. Twice, so that a merge begun by an insert between the two still ends up
     inside a full one."""
-    steps = 0
+    budget = MAX_MERGE_STEPS
     for _ in range(MERGE_ROUNDS):
         for start in (False, True):
-            more = store.merge_search(pages, start=start)
-            steps += 1
-            while more and steps < MAX_MERGE_STEPS:
-                store.checkpoint(truncate=False)
-                pause()
-                more = store.merge_search(pages)
-                steps += 1
-    return steps
+
+            def step(i: int, start: bool = start) -> bool:
+                return store.merge_search(pages, start=start and i == 0)
+
+            calls, done = in_steps(store, step, pause, budget)
+            budget -= calls
+            if not done:
+                return False
+    return True
 
 
 class Janitor(threading.Thread):

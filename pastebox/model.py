@@ -138,6 +138,15 @@ class ApiKey:
 
 
 @dataclass(frozen=True)
+class Purged:
+    """What one purge batch deleted."""
+
+    pastes: int
+    unindexed: int  # search rows removed
+    tombstones: int
+
+
+@dataclass(frozen=True)
 class SweepResult:
     expired: int
     burned: int

@@ -21,6 +21,7 @@ from pastebox.model import (
     Paste,
     PasteFile,
     PasteSummary,
+    Purged,
     Revision,
     SearchHit,
     User,
@@ -43,6 +44,15 @@ _PASTE_COLUMNS = (
     "p.owner_id, p.views, p.revision, p.seal"
 )
 _FILE_COLUMNS = "f.position, f.name, f.language, f.content"
+# A file's paste, joined only while the file is of the paste's current revision.
+_CURRENT_PASTE = "pastes p ON p.id = f.paste_id AND f.revision = p.revision"
+# Candidates of a search, newest first: files in a language (the files_language index), and
+# matches older than the rank window.
+_IN_LANGUAGE = "SELECT id FROM files WHERE language = :lang ORDER BY id DESC"
+_OLDER_MATCHES = (
+    "SELECT rowid AS id FROM file_search WHERE file_search MATCH :match AND rowid < :below"
+    " ORDER BY rowid DESC"
+)
 
 
 class StoreError(Exception):
@@ -519,19 +529,21 @@ class Store:
         params = {"match": match, "lang": language, "now": now, "viewer": viewer_id}
         with self.read() as conn:
             if match is None:
-                ids = self._newest_in_language(conn, params, offset + limit)[offset:]
+                ids = self._newest_visible(conn, _IN_LANGUAGE, params, offset + limit)[offset:]
                 return self._previews(conn, ids[:limit], params)
             ranked, lowest = self._ranked_window(conn, params)
             page = ranked[offset : offset + limit]
             if len(page) < limit and lowest is not None:
                 skip = max(0, offset - len(ranked))
-                older = self._older_matches(conn, params, lowest, skip + limit - len(page))
+                below = {**params, "below": lowest}
+                older = self._newest_visible(conn, _OLDER_MATCHES, below, skip + limit - len(page))
                 page += older[skip:]
             return self._snippets(conn, page[:limit], params)
 
     @staticmethod
     def _visible(params: dict) -> str:
-        """What a search may show (over aliases f and p)."""
+        """What a search may show (over aliases f and p, p joined by _CURRENT_PASTE). Every
+        statement of a search applies it, so none relies on the others' snapshot."""
         language = " AND f.language = :lang" if params["lang"] else ""
         return f"{LIVE} AND p.indexed AND (p.exposure = 'public' OR p.owner_id = :viewer){language}"
 
@@ -545,35 +557,21 @@ class Store:
             " (SELECT rowid, bm25(file_search) AS score FROM file_search"
             "  WHERE file_search MATCH :match ORDER BY rowid DESC LIMIT :window) AS s"
             " LEFT JOIN files f ON f.id = s.rowid"
-            " LEFT JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision",
+            f" LEFT JOIN {_CURRENT_PASTE}",
             {**params, "window": RANK_WINDOW},
         ).fetchall()
         ranked = sorted(((score, -rowid) for rowid, score, shown in rows if shown))
         lowest = min(row[0] for row in rows) if len(rows) == RANK_WINDOW else None
         return [-negated for _, negated in ranked], lowest
 
-    def _older_matches(
-        self, conn: sqlite3.Connection, params: dict, below: int, count: int
+    def _newest_visible(
+        self, conn: sqlite3.Connection, candidates: str, params: dict, count: int
     ) -> list[int]:
-        """Up to `count` visible matches older than rowid `below`, newest first, looking at no
-        more than count + RANK_WINDOW of them."""
-        rows = conn.execute(
-            "SELECT s.rowid FROM (SELECT rowid FROM file_search"
-            "  WHERE file_search MATCH :match AND rowid < :below ORDER BY rowid DESC LIMIT :scan)"
-            " AS s JOIN files f ON f.id = s.rowid"
-            " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
-            f" WHERE {self._visible(params)} ORDER BY s.rowid DESC LIMIT :count",
-            {**params, "below": below, "scan": count + RANK_WINDOW, "count": count},
-        ).fetchall()
-        return [row[0] for row in rows]
-
-    def _newest_in_language(self, conn: sqlite3.Connection, params: dict, count: int) -> list[int]:
-        """Up to `count` visible files in a language, newest first (the files_language index),
+        """Up to `count` visible files among `candidates` (a query of file ids, newest first),
         looking at no more than count + RANK_WINDOW of them."""
         rows = conn.execute(
-            "SELECT s.id FROM (SELECT id FROM files WHERE language = :lang"
-            "  ORDER BY id DESC LIMIT :scan) AS s JOIN files f ON f.id = s.id"
-            " JOIN pastes p ON p.id = f.paste_id AND f.revision = p.revision"
+            f"SELECT s.id FROM ({candidates} LIMIT :scan) AS s JOIN files f ON f.id = s.id"
+            f" JOIN {_CURRENT_PASTE}"
             f" WHERE {self._visible(params)} ORDER BY s.id DESC LIMIT :count",
             {**params, "scan": count + RANK_WINDOW, "count": count},
         ).fetchall()
@@ -584,9 +582,9 @@ class Store:
         rows = conn.execute(
             "SELECT f.id, p.id, p.title, f.name, f.language,"
             f" substr(CAST(f.content AS TEXT), 1, {PREVIEW_CHARS}), p.created_at, p.exposure"
-            " FROM files f JOIN pastes p ON p.id = f.paste_id"
-            " WHERE f.id IN (SELECT value FROM json_each(:ids))",
-            {"ids": json.dumps(ids)},
+            f" FROM files f JOIN {_CURRENT_PASTE}"
+            f" WHERE f.id IN (SELECT value FROM json_each(:ids)) AND {self._visible(params)}",
+            {**params, "ids": json.dumps(ids)},
         ).fetchall()
         return _in_order(ids, rows, None)
 
@@ -603,11 +601,11 @@ class Store:
         rows = conn.execute(
             "SELECT f.id, p.id, p.title, f.name, f.language,"
             " snippet(file_search, 2, :open, :close, '…', 16), p.created_at, p.exposure"
-            " FROM file_search JOIN files f ON f.id = file_search.rowid"
-            " JOIN pastes p ON p.id = f.paste_id"
+            f" FROM file_search JOIN files f ON f.id = file_search.rowid JOIN {_CURRENT_PASTE}"
             " WHERE file_search MATCH :match AND file_search.rowid BETWEEN :low AND :high"
-            " AND +file_search.rowid IN (SELECT value FROM json_each(:ids))",
-            {"match": params["match"], "low": min(ids), "high": max(ids), "ids": json.dumps(ids),
+            " AND +file_search.rowid IN (SELECT value FROM json_each(:ids))"
+            f" AND {self._visible(params)}",
+            {**params, "low": min(ids), "high": max(ids), "ids": json.dumps(ids),
              "open": markers[0], "close": markers[1]},
         ).fetchall()  # fmt: skip
         return _in_order(ids, rows, markers)
@@ -616,13 +614,13 @@ class Store:
 
     def purge_expired(
         self, now: float, *, tombstone_until: float, limit: int | None = None
-    ) -> tuple[int, int]:
+    ) -> Purged:
         """Delete up to `limit` expired pastes (soonest expiry first) and up to `limit` old
-        tombstones, in one short transaction; returns (pastes deleted, search rows removed).
+        tombstones, in one short transaction.
 
-        The janitor calls it again while it deletes `limit`: one transaction per batch, so the
-        writer lock is never held for long, whatever the number of expired pastes. `limit`
-        defaults to the store's purge_batch."""
+        The janitor calls it again while either count reaches `limit`: one transaction per
+        batch, so the writer lock is never held for long, whatever the number of expired pastes
+        and tombstones. `limit` defaults to the store's purge_batch."""
         limit = self.purge_batch if limit is None else limit
         with self.write() as conn:
             ids = [
@@ -642,13 +640,13 @@ class Store:
                 params,
             ).fetchall()
             _bury(conn, gone, "expired", now)
-            conn.execute(
+            forgotten = conn.execute(
                 "DELETE FROM tombstones WHERE id IN"
                 " (SELECT id FROM tombstones WHERE at < ? LIMIT ?)",
                 (tombstone_until, limit),
-            )
+            ).rowcount
             conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
-        return len(gone), unindexed
+        return Purged(len(gone), unindexed, forgotten)
 
     def pending_unindexed(self) -> int:
         """Search rows removed since the index was last fully merged (their words are still in

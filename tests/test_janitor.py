@@ -135,6 +135,25 @@ def test_a_sweep_purges_in_batches_and_other_writers_get_the_store_between_them(
     assert wrote[:2] == [True, True]
 
 
+def test_a_sweep_forgets_every_old_tombstone_in_batches_however_few_pastes_expire(
+    store, cfg, clock
+):
+    store.purge_batch = 4
+    for n in range(10):  # deletes (and burns) leave tombstones without any paste expiring
+        store.delete_paste(create(store, cfg, clock, f"deleted {n}").id, clock())
+    clock.advance(pastes.TOMBSTONE_SECONDS + 1)
+    left = []
+
+    def between_batches() -> None:
+        with store.read() as conn:
+            left.append(conn.execute("SELECT count(*) FROM tombstones").fetchone()[0])
+
+    sweep(store, clock(), pause=between_batches)
+    assert left[:2] == [6, 2]  # each batch committed on its own
+    with store.read() as conn:
+        assert conn.execute("SELECT count(*) FROM tombstones").fetchone()[0] == 0
+
+
 def test_a_sweep_merges_the_index_in_bounded_steps_and_deleted_words_leave_the_file(
     store, cfg, clock
 ):
@@ -170,6 +189,24 @@ def test_a_merge_cut_short_is_finished_by_the_next_sweep(store, cfg, clock, monk
 
     with pytest.raises(SystemExit):
         sweep(store, clock(), merge_pages=2, pause=stop_the_server)
+    assert sweep(store, clock()).fts_optimized
+    assert files_holding(store.path, gone) == []
+
+
+def test_a_merge_stopped_at_its_step_limit_is_finished_by_the_next_sweep(
+    store, cfg, clock, monkeypatch
+):
+    gone = marker()
+    doomed = create(store, cfg, clock, f"drop {gone}", exposure="public")
+    for n in range(30):
+        create(store, cfg, clock, filler(n), exposure="public")
+    store.delete_paste(create(store, cfg, clock, "a first delete").id, clock())
+    sweep(store, clock())  # one segment holds every word
+    store.delete_paste(doomed.id, clock())
+    with monkeypatch.context() as limited:
+        limited.setattr("pastebox.janitor.MAX_MERGE_STEPS", 1)
+        assert not sweep(store, clock(), merge_pages=2, pause=lambda: None).fts_optimized
+    assert files_holding(store.path, gone), "the merge was not cut short"
     assert sweep(store, clock()).fts_optimized
     assert files_holding(store.path, gone) == []
 

@@ -164,6 +164,50 @@ def test_search_shows_others_only_public_pastes(store):
     assert alice == {"publicpaste", "alicesprivy"}
 
 
+@pytest.mark.parametrize("change", ["unlisted", "private", "expired", "edited"])
+def test_a_search_pages_hits_are_filtered_again_for_visibility(store, change):
+    """The page's hits (snippets, or previews without words) come from a second statement: it
+    shows only files still visible, whatever file ids it is given."""
+    user = store.insert_user("alice", NOW)
+    exposure = change if change in ("unlisted", "private") else "public"
+    expires_at = NOW + 1 if change == "expired" else None
+    store.insert_paste(
+        paste(exposure=exposure, owner_id=user.id, expires_at=expires_at),
+        [text_file("needle")],
+        manage_hash=None,
+        searchable=True,
+    )
+    if change == "edited":
+        store.update_paste(
+            "abcdefgh12", title="t2", files=[text_file("other")], now=NOW, searchable=True
+        )
+    params = {"match": '"needle"', "lang": None, "now": NOW + 5, "viewer": None}
+    with store.read() as conn:
+        first = conn.execute("SELECT min(id) FROM files").fetchone()[0]
+        assert store._snippets(conn, [first], params) == []
+        assert store._previews(conn, [first], params) == []
+
+
+def test_a_search_reads_one_snapshot_while_a_paste_is_edited_between_its_statements(store):
+    store.insert_paste(paste(), [text_file("needle")], manage_hash=None, searchable=True)
+    edits = []
+
+    def edit_before_the_hits_are_read(sql: str) -> None:
+        if "snippet(" in sql and not edits:
+            edit = dict(title="t2", files=[text_file("other")], now=NOW, searchable=True)
+            edits.append(store.update_paste("abcdefgh12", **edit))
+
+    conn = store._reader()  # this thread's read connection: the one the search runs on
+    conn.set_trace_callback(edit_before_the_hits_are_read)
+    try:
+        hits = store.search('"needle"', viewer_id=None, now=NOW, limit=10, offset=0)
+    finally:
+        conn.set_trace_callback(None)
+    assert edits == [2]
+    assert [(h.title, h.snippet) for h in hits] == [("t", "\x02needle\x03")]  # as it was
+    assert store.search('"needle"', viewer_id=None, now=NOW, limit=10, offset=0) == []
+
+
 def test_pastes_marked_unsearchable_are_not_indexed(store):
     store.insert_paste(paste(burn=True), [text_file("hidden")], manage_hash=None, searchable=False)
     with store.read() as conn:
@@ -192,8 +236,8 @@ def test_purge_deletes_expired_pastes_and_leaves_tombstones(store):
         paste("expiresnow1", expires_at=NOW + 1), [text_file()], manage_hash=None, searchable=True
     )
     store.insert_paste(paste("staysalive1"), [text_file()], manage_hash=None, searchable=True)
-    deleted, unindexed = store.purge_expired(NOW + 5, tombstone_until=NOW - 100)
-    assert (deleted, unindexed) == (1, 1)
+    purged = store.purge_expired(NOW + 5, tombstone_until=NOW - 100)
+    assert (purged.pastes, purged.unindexed) == (1, 1)
     assert store.gone_reason("expiresnow1", NOW + 5) == "expired"
     assert store.get_paste("staysalive1", NOW + 5) is not None
     with store.read() as conn:
