@@ -139,9 +139,10 @@ TOO_SLOW = short_reply("408 Request Timeout", "timeout", "the request took too l
 
 
 # waitress refuses some requests itself, before the app sees them: a malformed request line or
-# header, a head over MAX_HEADER_BYTES, a body over its own cap, an unknown transfer coding.
+# header, a head over MAX_HEADER_BYTES, a body over its own cap, an unknown transfer coding; and
+# answers 500 itself when the app fails before its reply began (the app's own code for it).
 WAITRESS_ERROR_CODES = {400: "bad_request", 413: "too_large", 431: "headers_too_large",
-                        501: "not_implemented"}  # fmt: skip
+                        500: "internal_error", 501: "not_implemented"}  # fmt: skip
 MAX_WAITRESS_MESSAGE = 200
 
 
@@ -151,7 +152,9 @@ class JsonErrorTask(ErrorTask):
 
     def execute(self) -> None:
         error = self.request.error
-        code = WAITRESS_ERROR_CODES.get(error.code, "bad_request")
+        code = WAITRESS_ERROR_CODES.get(
+            error.code, "internal_error" if error.code >= 500 else "bad_request"
+        )
         message = str(error.body)[:MAX_WAITRESS_MESSAGE] or error.reason
         body = json.dumps({"error": code, "message": message}).encode()
         self.status = f"{error.code} {error.reason}"
