@@ -188,9 +188,9 @@ class GuardedChannel(HTTPChannel):
         self.server.recharge(self)  # the served request's body is gone
 
     def held(self) -> int:
-        """Bytes of requests received here and not yet answered: in progress or queued."""
-        with self.requests_lock:
-            return held_by(self.request) + sum(held_by(r) for r in self.requests)
+        """Bytes of requests received here and not yet answered: in progress or queued. The
+        caller holds requests_lock."""
+        return held_by(self.request) + sum(held_by(r) for r in self.requests)
 
     def abort(self, reply: bytes) -> None:
         """Drop the request being received, answer `reply` and close (on the loop thread)."""
@@ -221,8 +221,13 @@ class GuardedServer(TcpWSGIServer):
 
     def __init__(self, *args: Any, limits: Limits, **kwargs: Any):
         self.limits = limits
+        # Open connections per client key: the loop adds, and a worker may remove (a worker
+        # closes a channel when sending fails), so both change it under clients_lock.
         self.clients: dict[str, int] = {}
+        self.clients_lock = threading.Lock()
         self.held = 0  # bytes charged by all channels; changed on the loop and worker threads
+        # Taken after a channel's requests_lock, never before: waitress closes a channel (and
+        # forget() takes budget_lock) with requests_lock held when a 100 Continue fails to send.
         self.budget_lock = threading.Lock()
         super().__init__(*args, **kwargs)
 
@@ -248,8 +253,9 @@ class GuardedServer(TcpWSGIServer):
             refuse(conn)
             return True
         channel = self.channel_class(self, conn, addr, self.adj, map=self._map)
-        channel.client = client
-        self.clients[client] = self.clients.get(client, 0) + 1
+        with self.clients_lock:
+            channel.client = client
+            self.clients[client] = self.clients.get(client, 0) + 1
         return True
 
     def over_client_cap(self, client: str) -> bool:
@@ -260,13 +266,14 @@ class GuardedServer(TcpWSGIServer):
 
     def forget(self, channel: GuardedChannel) -> None:
         """A channel closed: its connection and its bytes no longer count."""
-        if channel.client:
-            left = self.clients.get(channel.client, 0) - 1
-            if left > 0:
-                self.clients[channel.client] = left
-            else:
-                self.clients.pop(channel.client, None)
-            channel.client = ""
+        with self.clients_lock:
+            if channel.client:
+                left = self.clients.get(channel.client, 0) - 1
+                if left > 0:
+                    self.clients[channel.client] = left
+                else:
+                    self.clients.pop(channel.client, None)
+                channel.client = ""
         with self.budget_lock:
             self.held -= channel.charged
             channel.charged = 0
@@ -274,13 +281,16 @@ class GuardedServer(TcpWSGIServer):
 
     def recharge(self, channel: GuardedChannel) -> bool:
         """Count what `channel` holds now; whether all channels together hold over the budget."""
-        now_held = channel.held()
-        with self.budget_lock:
-            if channel.forgotten:  # closed on the loop thread while a worker measured it
-                now_held = 0
-            self.held += now_held - channel.charged
-            channel.charged = now_held
-            return self.held > self.limits.upload_buffer_bytes
+        # The loop and a worker both recharge a channel: measuring and committing under its
+        # requests_lock keeps an older measurement from being committed after a newer one.
+        with channel.requests_lock:
+            now_held = channel.held()
+            with self.budget_lock:
+                if channel.forgotten:  # closed on the loop thread while a worker measured it
+                    now_held = 0
+                self.held += now_held - channel.charged
+                channel.charged = now_held
+                return self.held > self.limits.upload_buffer_bytes
 
     def shed(self) -> None:
         """Abort the largest uploads still arriving until the rest fit in the budget."""

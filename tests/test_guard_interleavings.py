@@ -4,7 +4,9 @@ meet, without sleeps, and checks that no response, charge or connection count is
 
 import json
 import socket
+import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from conftest import http_replies
@@ -23,6 +25,75 @@ LIMITS = Limits(
     upload_buffer_bytes=64 * MIB,
 )
 PATIENCE = 10.0  # seconds a step on another thread may take before the spec gives up
+
+
+def upload(size: int) -> bytes:
+    return f"POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: {size}\r\n\r\n".encode() + b"x" * size
+
+
+class ProbedLock:
+    """A lock that calls `on_wait()` when a thread has to wait for it, and `detour()` once,
+    before its next acquire: the hooks that put another thread's step at this point."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.on_wait: Callable[[], Any] = lambda: None
+        self.detour: Callable[[], Any] | None = None
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        detour, self.detour = self.detour, None
+        if detour:
+            detour()
+        if self._lock.acquire(False):
+            return True
+        if not blocking:
+            return False
+        self.on_wait()
+        return self._lock.acquire(True, timeout)
+
+    def release(self) -> None:
+        self._lock.release()
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *_: object) -> None:
+        self.release()
+
+
+class DetourDict(dict):
+    """A dict that runs `detour()` once, before its next item is set."""
+
+    detour: Callable[[], Any] | None = None
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        detour, self.detour = self.detour, None
+        if detour:
+            detour()
+        super().__setitem__(key, value)
+
+
+class Worker:
+    """A step run on another thread until it ends or waits for one of `locks`."""
+
+    def __init__(self, step: Callable[[], Any], *locks: ProbedLock):
+        moved = threading.Event()
+        for lock in locks:
+            lock.on_wait = moved.set
+
+        def run() -> None:
+            try:
+                step()
+            finally:
+                moved.set()
+
+        self.thread = threading.Thread(target=run)
+        self.thread.start()
+        assert moved.wait(PATIENCE)
+
+    def finish(self) -> None:
+        self.thread.join(PATIENCE)
+        assert not self.thread.is_alive()
 
 
 class Harness:
@@ -83,6 +154,41 @@ def read_to_close(client: socket.socket) -> bytes:
     while chunk := client.recv(65536):
         received += chunk
     return received
+
+
+def ok(environ: dict, start_response: Callable) -> list[bytes]:
+    start_response("200 OK", [("Content-Length", "2")])
+    return [b"ok"]
+
+
+def test_a_served_body_is_not_charged_again_by_a_measurement_taken_before_it_was_served(harness):
+    # The loop measures the upload it just completed; before it commits that, a worker serves
+    # the upload and commits what is left, nothing.
+    h = harness(ok)
+    _, channel = h.connect()
+    body = upload(MIB)
+    channel.received(body[:-1])
+    channel.requests_lock = ProbedLock()
+    h.server.budget_lock = budget = ProbedLock()
+    workers: list[Worker] = []
+    budget.detour = lambda: workers.append(Worker(channel.service, channel.requests_lock))
+    channel.received(body[-1:])
+    workers[0].finish()
+    assert (h.server.held, channel.charged) == (0, 0)
+
+
+def test_a_worker_closing_a_channel_while_the_loop_accepts_another_loses_no_count(harness):
+    # A worker closes a channel when a 100 Continue fails to send; meanwhile the loop accepts
+    # another connection from the same address and counts it.
+    h = harness(ok)
+    _, first = h.connect()
+    h.server.clients_lock = clients_lock = ProbedLock()
+    h.server.clients = counts = DetourDict(h.server.clients)
+    workers: list[Worker] = []
+    counts.detour = lambda: workers.append(Worker(first.handle_close, clients_lock))
+    h.connect()
+    workers[0].finish()
+    assert h.server.clients == {"127.0.0.1": 1}
 
 
 def test_waitress_own_500_has_the_apps_internal_error_shape(harness):
