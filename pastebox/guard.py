@@ -21,6 +21,7 @@ from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
 from pastebox.config import Config
+from pastebox.limits import client_key
 
 log = logging.getLogger(__name__)
 MIB = 1024 * 1024
@@ -171,7 +172,7 @@ class GuardedChannel(HTTPChannel):
 
     started = 0.0  # monotonic time of the first byte of the request being received
     charged = 0  # bytes this channel counts in the server's budget
-    client = ""  # the peer address its per-client count is kept under
+    client = ""  # the key its per-client count is kept under
     forgotten = False  # closed: holds nothing from now on
 
     def received(self, data: bytes) -> bool:
@@ -248,21 +249,23 @@ class GuardedServer(TcpWSGIServer):
             self.set_socket_options(conn)
         except OSError:
             return True  # the peer left before we got to it; waitress logs and goes on likewise
-        client = str(addr[0])
-        if self.over_client_cap(client):
+        client = self.counted_as(str(addr[0]))
+        if client and self.clients.get(client, 0) >= self.limits.connections_per_client:
             refuse(conn)
             return True
         channel = self.channel_class(self, conn, addr, self.adj, map=self._map)
-        with self.clients_lock:
-            channel.client = client
-            self.clients[client] = self.clients.get(client, 0) + 1
+        if client:
+            with self.clients_lock:
+                channel.client = client
+                self.clients[client] = self.clients.get(client, 0) + 1
         return True
 
-    def over_client_cap(self, client: str) -> bool:
-        cap = self.limits.connections_per_client
-        if not cap or self.adj.trusted_proxy in ("*", client):
-            return False  # a trusted proxy carries every client's connections
-        return self.clients.get(client, 0) >= cap
+    def counted_as(self, address: str) -> str:
+        """The key a connection from `address` counts under for the per-client cap; "" when
+        uncounted (no cap, or the trusted proxy, which carries every client's connections)."""
+        if not self.limits.connections_per_client or self.adj.trusted_proxy in ("*", address):
+            return ""
+        return client_key(address)  # an IPv6 host holds a whole /64: it is one client
 
     def forget(self, channel: GuardedChannel) -> None:
         """A channel closed: its connection and its bytes no longer count."""

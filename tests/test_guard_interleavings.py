@@ -203,3 +203,20 @@ def test_waitress_own_500_has_the_apps_internal_error_shape(harness):
     ((status, body),) = http_replies(read_to_close(client))
     assert status == "HTTP/1.1 500 Internal Server Error"
     assert json.loads(body)["error"] == "internal_error"
+
+
+def test_connections_from_one_ipv6_64_count_as_one_client(harness):
+    h = harness(ok)
+    assert h.server.counted_as("2001:db8:1:2::1") == h.server.counted_as("2001:db8:1:2:ffff::9")
+    assert h.server.counted_as("2001:db8:1:2::1") != h.server.counted_as("2001:db8:1:3::1")
+
+
+def test_an_ipv6_connection_is_counted_under_its_64(harness):
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6")
+    try:
+        h = harness(ok, host="::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    h.connect()
+    assert h.server.clients == {"::/64": 1}
