@@ -171,11 +171,26 @@ class GuardedChannel(HTTPChannel):
     error_task_class = JsonErrorTask
 
     started = 0.0  # monotonic time of the first byte of the request being received
+    reading = True  # whether waitress reads from it (the last time readable() was asked)
     charged = 0  # bytes this channel counts in the server's budget
     client = ""  # the key its per-client count is kept under
     forgotten = False  # closed: holds nothing from now on
+    # Cut while a request was being served: the reply to send, and close, once that is done.
+    parting: bytes | None = None
+
+    def readable(self) -> bool:
+        # waitress reads nothing while a request is queued or its reply is unsent, so a request
+        # begun in the packet that completed the one before cannot arrive meanwhile: its clock
+        # starts again when reading resumes. Asked on the loop thread only.
+        reading = super().readable() and self.parting is None
+        if reading and not self.reading:
+            self.started = time.monotonic()
+        self.reading = reading
+        return reading
 
     def received(self, data: bytes) -> bool:
+        if self.parting is not None:
+            return False  # cut in this loop pass, after readable() said yes
         before = self.request
         result = super().received(data)
         if self.request is not None and self.request is not before:
@@ -186,6 +201,12 @@ class GuardedChannel(HTTPChannel):
 
     def service(self) -> None:
         super().service()
+        with self.requests_lock:
+            done = self.parting is not None and not self.requests
+            if done and not self.close_when_flushed:  # not closing after this reply already
+                self.send_last(self.parting)
+        if done:
+            self.server.pull_trigger()  # the loop may be asleep with nothing left to write
         self.server.recharge(self)  # the served request's body is gone
 
     def held(self) -> int:
@@ -194,21 +215,33 @@ class GuardedChannel(HTTPChannel):
         return held_by(self.request) + sum(held_by(r) for r in self.requests)
 
     def abort(self, reply: bytes) -> None:
-        """Drop the request being received, answer `reply` and close (on the loop thread)."""
+        """Drop the request being received, answer `reply` and close (on the loop thread).
+
+        A response in progress is not cut: `reply` follows it, and service() sends it."""
         with self.requests_lock:
             request, self.request = self.request, None
             serving = bool(self.requests)
+            if serving:
+                self.parting = reply
+                for queued in self.requests[1:]:  # not started: they would only wait longer
+                    queued.close()
+                del self.requests[1:]
         if request is not None:
             request.close()
-        if serving:
-            self.will_close = True  # a reply in progress: ours would interleave with it
-        else:
-            with self.outbuf_lock:
-                self.outbufs[-1].append(reply)
-                self.total_outbufs_len += len(reply)
-                self.current_outbuf_count += len(reply)
-            self.close_when_flushed = True
+        if not serving:
+            self.send_last(reply)
         self.server.recharge(self)
+
+    def send_last(self, reply: bytes) -> None:
+        """Queue `reply` and close once everything queued is sent."""
+        with self.outbuf_lock:
+            if not self.connected:  # closed meanwhile, its buffers with it: nobody to tell
+                self.close_when_flushed = True
+                return
+            self.outbufs[-1].append(reply)
+            self.total_outbufs_len += len(reply)
+            self.current_outbuf_count += len(reply)
+        self.close_when_flushed = True
 
     def del_channel(self, map: Any = None) -> None:
         super().del_channel(map)
@@ -311,7 +344,8 @@ class GuardedServer(TcpWSGIServer):
         clock = time.monotonic()
         for channel in list(self.active_channels.values()):
             request = channel.request
-            if not unfinished(request) or channel.will_close or channel.close_when_flushed:
+            # Not while it reads nothing (closing, or serving an earlier request).
+            if not unfinished(request) or not channel.readable():
                 continue
             limit = (
                 self.limits.request_timeout

@@ -13,9 +13,10 @@ from conftest import http_replies
 from waitress.adjustments import Adjustments
 from waitress.task import ThreadedTaskDispatcher
 
-from pastebox.guard import GuardedChannel, GuardedServer, Limits
+from pastebox.guard import TOO_SLOW, GuardedChannel, GuardedServer, Limits
 
 MIB = 1024 * 1024
+CHUNK = 20_000  # over waitress's send_bytes: each chunk goes to the socket as it is written
 LIMITS = Limits(
     connection_limit=100,
     connections_per_client=32,
@@ -159,6 +160,29 @@ def read_to_close(client: socket.socket) -> bytes:
 def ok(environ: dict, start_response: Callable) -> list[bytes]:
     start_response("200 OK", [("Content-Length", "2")])
     return [b"ok"]
+
+
+def test_a_channel_cut_while_serving_finishes_the_response_then_sends_the_refusal(harness):
+    # A deadline or the upload budget cuts a channel whose next request began in the packet
+    # that completed the one being served; the loop then gets to write while the app answers.
+    cut: list[GuardedChannel] = []
+
+    def app(environ: dict, start_response: Callable) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Length", str(2 * CHUNK))])
+        yield b"a" * CHUNK
+        cut[0].abort(TOO_SLOW)
+        h.flush(cut[0])
+        yield b"b" * CHUNK
+
+    h = harness(app)
+    client, channel = h.connect()
+    cut.append(channel)
+    channel.received(b"GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n")
+    channel.service()
+    h.flush(channel)
+    replies = http_replies(read_to_close(client))
+    assert replies[0] == ("HTTP/1.1 200 OK", b"a" * CHUNK + b"b" * CHUNK)
+    assert [status for status, _ in replies[1:]] == ["HTTP/1.1 408 Request Timeout"]
 
 
 def test_a_served_body_is_not_charged_again_by_a_measurement_taken_before_it_was_served(harness):
