@@ -353,7 +353,7 @@ class Config:
     connections_per_client: int = setting(
         32,
         _int,
-        "Open connections one client address may have; more are refused at once with 503. 0: no cap. A trusted proxy's address is exempt.",
+        "Open connections one client (an address; an IPv6 /64 counts as one) may have; more are refused at once with 503. 0: no cap. A trusted proxy's address is exempt.",
         minimum=0,
     )
     idle_timeout: int = setting(

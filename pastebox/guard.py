@@ -21,6 +21,7 @@ from waitress.server import TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 
 from pastebox.config import Config
+from pastebox.limits import client_key
 
 log = logging.getLogger(__name__)
 MIB = 1024 * 1024
@@ -139,9 +140,10 @@ TOO_SLOW = short_reply("408 Request Timeout", "timeout", "the request took too l
 
 
 # waitress refuses some requests itself, before the app sees them: a malformed request line or
-# header, a head over MAX_HEADER_BYTES, a body over its own cap, an unknown transfer coding.
+# header, a head over MAX_HEADER_BYTES, a body over its own cap, an unknown transfer coding; and
+# answers 500 itself when the app fails before its reply began (the app's own code for it).
 WAITRESS_ERROR_CODES = {400: "bad_request", 413: "too_large", 431: "headers_too_large",
-                        501: "not_implemented"}  # fmt: skip
+                        500: "internal_error", 501: "not_implemented"}  # fmt: skip
 MAX_WAITRESS_MESSAGE = 200
 
 
@@ -151,7 +153,9 @@ class JsonErrorTask(ErrorTask):
 
     def execute(self) -> None:
         error = self.request.error
-        code = WAITRESS_ERROR_CODES.get(error.code, "bad_request")
+        code = WAITRESS_ERROR_CODES.get(
+            error.code, "internal_error" if error.code >= 500 else "bad_request"
+        )
         message = str(error.body)[:MAX_WAITRESS_MESSAGE] or error.reason
         body = json.dumps({"error": code, "message": message}).encode()
         self.status = f"{error.code} {error.reason}"
@@ -167,11 +171,26 @@ class GuardedChannel(HTTPChannel):
     error_task_class = JsonErrorTask
 
     started = 0.0  # monotonic time of the first byte of the request being received
+    reading = True  # whether waitress reads from it (the last time readable() was asked)
     charged = 0  # bytes this channel counts in the server's budget
-    client = ""  # the peer address its per-client count is kept under
+    client = ""  # the key its per-client count is kept under
     forgotten = False  # closed: holds nothing from now on
+    # Cut while a request was being served: the reply to send, and close, once that is done.
+    parting: bytes | None = None
+
+    def readable(self) -> bool:
+        # waitress reads nothing while a request is queued or its reply is unsent, so a request
+        # begun in the packet that completed the one before cannot arrive meanwhile: its clock
+        # starts again when reading resumes. Asked on the loop thread only.
+        reading = super().readable() and self.parting is None
+        if reading and not self.reading:
+            self.started = time.monotonic()
+        self.reading = reading
+        return reading
 
     def received(self, data: bytes) -> bool:
+        if self.parting is not None:
+            return False  # cut in this loop pass, after readable() said yes
         before = self.request
         result = super().received(data)
         if self.request is not None and self.request is not before:
@@ -182,29 +201,47 @@ class GuardedChannel(HTTPChannel):
 
     def service(self) -> None:
         super().service()
+        with self.requests_lock:
+            done = self.parting is not None and not self.requests
+            if done and not self.close_when_flushed:  # not closing after this reply already
+                self.send_last(self.parting)
+        if done:
+            self.server.pull_trigger()  # the loop may be asleep with nothing left to write
         self.server.recharge(self)  # the served request's body is gone
 
     def held(self) -> int:
-        """Bytes of requests received here and not yet answered: in progress or queued."""
-        with self.requests_lock:
-            return held_by(self.request) + sum(held_by(r) for r in self.requests)
+        """Bytes of requests received here and not yet answered: in progress or queued. The
+        caller holds requests_lock."""
+        return held_by(self.request) + sum(held_by(r) for r in self.requests)
 
     def abort(self, reply: bytes) -> None:
-        """Drop the request being received, answer `reply` and close (on the loop thread)."""
+        """Drop the request being received, answer `reply` and close (on the loop thread).
+
+        A response in progress is not cut: `reply` follows it, and service() sends it."""
         with self.requests_lock:
             request, self.request = self.request, None
             serving = bool(self.requests)
+            if serving:
+                self.parting = reply
+                for queued in self.requests[1:]:  # not started: they would only wait longer
+                    queued.close()
+                del self.requests[1:]
         if request is not None:
             request.close()
-        if serving:
-            self.will_close = True  # a reply in progress: ours would interleave with it
-        else:
-            with self.outbuf_lock:
-                self.outbufs[-1].append(reply)
-                self.total_outbufs_len += len(reply)
-                self.current_outbuf_count += len(reply)
-            self.close_when_flushed = True
+        if not serving:
+            self.send_last(reply)
         self.server.recharge(self)
+
+    def send_last(self, reply: bytes) -> None:
+        """Queue `reply` and close once everything queued is sent."""
+        with self.outbuf_lock:
+            if not self.connected:  # closed meanwhile, its buffers with it: nobody to tell
+                self.close_when_flushed = True
+                return
+            self.outbufs[-1].append(reply)
+            self.total_outbufs_len += len(reply)
+            self.current_outbuf_count += len(reply)
+        self.close_when_flushed = True
 
     def del_channel(self, map: Any = None) -> None:
         super().del_channel(map)
@@ -218,8 +255,13 @@ class GuardedServer(TcpWSGIServer):
 
     def __init__(self, *args: Any, limits: Limits, **kwargs: Any):
         self.limits = limits
+        # Open connections per client key: the loop adds, and a worker may remove (a worker
+        # closes a channel when sending fails), so both change it under clients_lock.
         self.clients: dict[str, int] = {}
+        self.clients_lock = threading.Lock()
         self.held = 0  # bytes charged by all channels; changed on the loop and worker threads
+        # Taken after a channel's requests_lock, never before: waitress closes a channel (and
+        # forget() takes budget_lock) with requests_lock held when a 100 Continue fails to send.
         self.budget_lock = threading.Lock()
         super().__init__(*args, **kwargs)
 
@@ -240,30 +282,34 @@ class GuardedServer(TcpWSGIServer):
             self.set_socket_options(conn)
         except OSError:
             return True  # the peer left before we got to it; waitress logs and goes on likewise
-        client = str(addr[0])
-        if self.over_client_cap(client):
+        client = self.counted_as(str(addr[0]))
+        if client and self.clients.get(client, 0) >= self.limits.connections_per_client:
             refuse(conn)
             return True
         channel = self.channel_class(self, conn, addr, self.adj, map=self._map)
-        channel.client = client
-        self.clients[client] = self.clients.get(client, 0) + 1
+        if client:
+            with self.clients_lock:
+                channel.client = client
+                self.clients[client] = self.clients.get(client, 0) + 1
         return True
 
-    def over_client_cap(self, client: str) -> bool:
-        cap = self.limits.connections_per_client
-        if not cap or self.adj.trusted_proxy in ("*", client):
-            return False  # a trusted proxy carries every client's connections
-        return self.clients.get(client, 0) >= cap
+    def counted_as(self, address: str) -> str:
+        """The key a connection from `address` counts under for the per-client cap; "" when
+        uncounted (no cap, or the trusted proxy, which carries every client's connections)."""
+        if not self.limits.connections_per_client or self.adj.trusted_proxy in ("*", address):
+            return ""
+        return client_key(address)  # an IPv6 host holds a whole /64: it is one client
 
     def forget(self, channel: GuardedChannel) -> None:
         """A channel closed: its connection and its bytes no longer count."""
-        if channel.client:
-            left = self.clients.get(channel.client, 0) - 1
-            if left > 0:
-                self.clients[channel.client] = left
-            else:
-                self.clients.pop(channel.client, None)
-            channel.client = ""
+        with self.clients_lock:
+            if channel.client:
+                left = self.clients.get(channel.client, 0) - 1
+                if left > 0:
+                    self.clients[channel.client] = left
+                else:
+                    self.clients.pop(channel.client, None)
+                channel.client = ""
         with self.budget_lock:
             self.held -= channel.charged
             channel.charged = 0
@@ -271,13 +317,16 @@ class GuardedServer(TcpWSGIServer):
 
     def recharge(self, channel: GuardedChannel) -> bool:
         """Count what `channel` holds now; whether all channels together hold over the budget."""
-        now_held = channel.held()
-        with self.budget_lock:
-            if channel.forgotten:  # closed on the loop thread while a worker measured it
-                now_held = 0
-            self.held += now_held - channel.charged
-            channel.charged = now_held
-            return self.held > self.limits.upload_buffer_bytes
+        # The loop and a worker both recharge a channel: measuring and committing under its
+        # requests_lock keeps an older measurement from being committed after a newer one.
+        with channel.requests_lock:
+            now_held = channel.held()
+            with self.budget_lock:
+                if channel.forgotten:  # closed on the loop thread while a worker measured it
+                    now_held = 0
+                self.held += now_held - channel.charged
+                channel.charged = now_held
+                return self.held > self.limits.upload_buffer_bytes
 
     def shed(self) -> None:
         """Abort the largest uploads still arriving until the rest fit in the budget."""
@@ -295,7 +344,8 @@ class GuardedServer(TcpWSGIServer):
         clock = time.monotonic()
         for channel in list(self.active_channels.values()):
             request = channel.request
-            if not unfinished(request) or channel.will_close or channel.close_when_flushed:
+            # Not while it reads nothing (closing, or serving an earlier request).
+            if not unfinished(request) or not channel.readable():
                 continue
             limit = (
                 self.limits.request_timeout

@@ -2,6 +2,7 @@
 the write gate and bounded slots for costly work (searches)."""
 
 import contextlib
+import ipaddress
 import threading
 import time
 from collections import OrderedDict
@@ -14,6 +15,24 @@ READ_CHUNK = 64 * 1024
 MAX_TRACKED_CLIENTS = 100_000  # beyond this the oldest buckets are forgotten (bounded memory)
 BUSY_RETRY_SECONDS = 1  # Retry-After of a request refused because the server is busy
 SEARCH_BUSY = "the server is busy with other searches; try again shortly"
+MAX_CLIENT_CHARS = 64  # of an address that does not parse, kept as a client key
+IPV6_HOST_BITS = 64  # an IPv6 host is given a /64 at least, and may use any address in it
+
+
+def client_key(address: str) -> str:
+    """The client an address belongs to, for every per-client limit: an IPv6 address's /64,
+    an IPv4-mapped IPv6 address's IPv4 address, an IPv4 address itself; text that is no
+    address, as it is (at most MAX_CLIENT_CHARS)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:MAX_CLIENT_CHARS]
+    if isinstance(ip, ipaddress.IPv4Address):
+        return str(ip)
+    if ip.ipv4_mapped is not None:
+        return str(ip.ipv4_mapped)
+    network = int(ip) >> IPV6_HOST_BITS << IPV6_HOST_BITS  # drops any %zone too
+    return f"{ipaddress.IPv6Address(network)}/{128 - IPV6_HOST_BITS}"
 
 
 def read_body(environ: Mapping[str, Any], cap: int) -> bytes:

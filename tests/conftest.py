@@ -530,3 +530,23 @@ def closed_reply(sock: socket.socket, timeout: float) -> bytes | None:
 
 def status_line(reply: bytes | None) -> str:
     return reply.split(b"\r\n", 1)[0].decode("latin-1") if reply else ""
+
+
+def http_replies(data: bytes) -> list[tuple[str, bytes]]:
+    """The status line and body of each HTTP/1.1 reply in `data`, in order (framed by their
+    Content-Length); a reply cut short keeps the body bytes that came."""
+    replies = []
+    while data:
+        head, _, data = data.partition(b"\r\n\r\n")
+        status, *fields = head.decode("latin-1").split("\r\n")
+        length = next(
+            (
+                int(v)
+                for k, _, v in (f.partition(":") for f in fields)
+                if k.lower() == "content-length"
+            ),
+            0,
+        )
+        replies.append((status, data[:length]))
+        data = data[length:]
+    return replies

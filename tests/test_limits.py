@@ -10,7 +10,7 @@ from expect import assert_json_error, assert_rate_limited
 
 from pastebox import accounts
 from pastebox.app import services_of
-from pastebox.limits import READ_CHUNK, WriteGate
+from pastebox.limits import READ_CHUNK, WriteGate, client_key
 
 PASTES = "/api/v1/pastes"
 MINUTE = 60
@@ -235,6 +235,48 @@ def test_behind_a_trusted_proxy_a_request_without_x_forwarded_for_uses_the_peer(
     write(app, "10.0.0.1", status=201)
     assert_rate_limited(write(app, "10.0.0.1", status=429))
     write(app, "10.0.0.1", status=201, HTTP_X_FORWARDED_FOR="1.1.1.1")
+
+
+def test_two_ipv6_addresses_in_one_64_share_a_bucket(make_app):
+    # An IPv6 host is given a /64 and may use any address in it.
+    app = make_app(rate_limit=2)
+    write(app, "2001:db8:1:2::1", status=201)
+    write(app, "2001:db8:1:2:aaaa:bbbb:cccc:dddd", status=201)
+    assert_rate_limited(write(app, "2001:db8:1:2::2", status=429))
+
+
+def test_ipv6_addresses_in_different_64s_have_their_own_buckets(make_app):
+    app = make_app(rate_limit=1)
+    write(app, "2001:db8:1:2::1", status=201)
+    write(app, "2001:db8:1:3::1", status=201)
+    assert_rate_limited(write(app, "2001:db8:1:2::1", status=429))
+
+
+def test_a_search_bucket_is_shared_by_an_ipv6_64_too(make_app):
+    app = make_app(search_rate_limit=1)
+    app.get("/api/v1/search?q=x", extra_environ=client("2001:db8::1"), status=200)
+    res = app.get("/api/v1/search?q=x", extra_environ=client("2001:db8::2"), status=429)
+    assert_rate_limited(res)
+
+
+@pytest.mark.parametrize(
+    ("address", "key"),
+    [
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::", "2001:db8:1:2::/64"),
+        ("::1", "::/64"),
+        ("fe80::1%eth0", "fe80::/64"),
+        ("::ffff:192.0.2.7", "192.0.2.7"),
+        ("192.0.2.7", "192.0.2.7"),
+    ],
+)
+def test_client_key_is_an_ipv6_addresss_64_and_an_ipv4_address_itself(address, key):
+    assert client_key(address) == key
+
+
+def test_client_key_keeps_text_that_is_no_address_cut_to_64_characters():
+    assert client_key("unknown") == "unknown"
+    assert client_key("x" * 100) == "x" * 64
 
 
 # -- the manage-token guess throttle ---------------------------------------------------------

@@ -13,7 +13,15 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, TRICKLE_SECONDS, Crowd, closed_reply, fetch, status_line
+from conftest import (
+    ROOT,
+    TRICKLE_SECONDS,
+    Crowd,
+    closed_reply,
+    fetch,
+    server_address,
+    status_line,
+)
 
 from pastebox.guard import FD_HEADROOM, FD_PER_THREAD, MAX_HEADER_BYTES
 
@@ -102,6 +110,46 @@ def test_a_body_that_trickles_past_the_request_timeout_is_cut_with_408(start_ser
         reply = closed_reply(sock, CUT_PATIENCE)
         assert status_line(reply) == "HTTP/1.1 408 Request Timeout"
         assert time.monotonic() - started >= 2.0
+
+
+BIG_PASTE = 9 * 1024 * 1024
+# Enough 9 MiB replies that a client reading none leaves over waitress's 16 MiB outbuf high
+# watermark unsent beyond what the kernel's socket buffers take: the worker waits mid-queue.
+BIG_READS = 4
+
+
+def next_reply(stream) -> tuple[str, bytes]:
+    """The status line and body of the next reply on a socket's file (Content-Length framed);
+    ("", b"") when the server has closed."""
+    status = stream.readline().decode("latin-1").strip()
+    length = 0
+    while (line := stream.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+    return status, stream.read(length)
+
+
+def test_a_request_begun_behind_replies_the_client_reads_late_gets_its_whole_header_timeout(
+    start_server,
+):
+    # Reads pipelined with the first line of one more request, all in one packet: waitress reads
+    # nothing more until the replies are sent, so that request's header clock must not run until
+    # then, and the replies must not be cut when it does.
+    server = start_server("--header-timeout", "2")
+    created = fetch(server.url + "/api/v1/pastes", "POST", {"content": "x" * BIG_PASTE})
+    read = f"GET /raw/{created.json()['publicId']} HTTP/1.1\r\nHost: a\r\n\r\n"
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        sock.settimeout(CUT_PATIENCE)
+        sock.connect(server_address(server.url))
+        sock.sendall((read * BIG_READS + "GET /api/health HTTP/1.1\r\nHost: a\r\n").encode())
+        time.sleep(5)  # past the header timeout and the next check of it; nothing read
+        stream = sock.makefile("rb")
+        replies = [next_reply(stream) for _ in range(BIG_READS)]
+        assert [(s, len(b)) for s, b in replies] == [("HTTP/1.1 200 OK", BIG_PASTE)] * BIG_READS
+        sock.sendall(b"\r\n")  # the last request's head ends, long after its first byte came
+        assert next_reply(stream)[0] == "HTTP/1.1 200 OK"
 
 
 def test_a_request_head_over_32_kib_is_refused_with_431(live_server):

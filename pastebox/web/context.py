@@ -11,7 +11,14 @@ from pastebox import accounts
 from pastebox.cache import LruCache
 from pastebox.config import Config
 from pastebox.crypto import KdfGate
-from pastebox.limits import SEARCH_BUSY, GuessThrottle, Slots, TokenBucket, WriteGate
+from pastebox.limits import (
+    SEARCH_BUSY,
+    GuessThrottle,
+    Slots,
+    TokenBucket,
+    WriteGate,
+    client_key,
+)
 from pastebox.model import Actor, User
 from pastebox.render import Highlighted, Renderer
 from pastebox.store import Store
@@ -27,8 +34,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 # its session cookie once looked up.
 SERVICES_KEY = "pastebox.services"
 SESSION_USER_KEY = "pastebox.session_user"
-# A client address keys rate-limit buckets; behind a proxy chain it comes from a header.
-MAX_CLIENT_CHARS = 64
 _HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
 
 
@@ -58,8 +63,9 @@ class Services:
     def client(self, request: bottle.BaseRequest) -> str:
         """The client address: REMOTE_ADDR, which waitress has already rewritten from the
         trusted proxy's X-Forwarded-For (pastebox/proxy.py); no header is read here, so a
-        client that is not the trusted proxy cannot choose its address."""
-        return (request.environ.get("REMOTE_ADDR") or "unknown")[:MAX_CLIENT_CHARS]
+        client that is not the trusted proxy cannot choose its address. An IPv6 client is its
+        /64 (limits.client_key): one host may use any address in it."""
+        return client_key(request.environ.get("REMOTE_ADDR") or "unknown")
 
     @contextlib.contextmanager
     def searching(self, request: bottle.BaseRequest) -> Iterator[None]:
