@@ -73,9 +73,10 @@ def parse_json_object(body: bytes) -> dict[str, Any]:
     return value
 
 
-# A JSON string (an unclosed one runs to the end, so a failed match never rescans the rest),
-# and the characters that are not brackets: what remains is the nesting, read in C.
-_JSON_STRING_RE = re.compile(r'"[^"\\]*(?:\\.?[^"\\]*)*"?', re.DOTALL)
+# Escapes out first (a pair of backslashes, then an escaped quote), so a string is any run
+# between quotes (an unclosed one runs to the end); what is left outside strings but brackets
+# goes too, and the rest is the nesting, read in C.
+_JSON_STRING_RE = re.compile(r'"[^"]*"?')
 _NOT_BRACKETS_RE = re.compile(r"[^\[\]{}]+")
 _BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 
@@ -83,7 +84,8 @@ _BRACKET_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 def _nesting(text: str) -> int:
     """How deep brackets outside strings nest. Linear, and in C but for one step per bracket: an
     honest 10 MB paste of code has its brackets inside the content string."""
-    brackets = _NOT_BRACKETS_RE.sub("", _JSON_STRING_RE.sub("", text))
+    unescaped = text.replace("\\\\", "").replace('\\"', "")
+    brackets = _NOT_BRACKETS_RE.sub("", _JSON_STRING_RE.sub("", unescaped))
     steps = brackets.encode("ascii").translate(_BRACKET_STEPS)
     # 0x01 opens, 0xff closes: as signed bytes, +1 and -1.
     return max(itertools.accumulate(memoryview(steps).cast("b"), initial=0))
