@@ -6,8 +6,9 @@
 Run it from a checkout of another commit (e.g. `git archive 8d3d701 | tar -x -C /tmp/old`)
 to measure that code: it imports and starts the pastebox next to it.
 
-1. CPU milliseconds (median of --repeat, thread time) of the worst inputs for detection and
-   for multipart header parameters, called in-process.
+1. CPU milliseconds (median of --repeat, thread time) of the worst inputs for detection, for
+   multipart header parameters and for the JSON nesting pre-check, called in-process
+   (`--in-process` stops there).
 2. A real server (`python -m pastebox serve`, rate limit off): /api/health latency while three
    pastes with a hostile 4 KB first line are created, and the server's RSS before and after
    30 creates refused with 400 for an 8 MB `syntax` (each a different string), and after 30
@@ -32,10 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pastebox.render import language_for  # noqa: E402
-from pastebox.web.payload import header_params  # noqa: E402
+from pastebox.render import _guess, language_for  # noqa: E402
+from pastebox.web.payload import _nesting, header_params  # noqa: E402
 
 KB = 1024
+MB = 1024 * KB
+CODE_AS_JSON = '{"content": ' + json.dumps("f(x)[0] = {1: [2]}\n" * (10 * MB // 20)) + "}"
 EMACS_4KB = "-*-" * 666 + " mode:xxxx" * 200  # openers, then unclosed mode words
 CASES = {
     "emacs modeline, 4 KB line": lambda: language_for(None, EMACS_4KB + "\n"),
@@ -44,6 +47,8 @@ CASES = {
     "multipart part header, 300 KB of '; a=b'": lambda: _refused(
         header_params, "form-data" + "; a=b" * 60_000
     ),
+    "JSON nesting pre-check, 10 MB of code as a JSON body": lambda: _nesting(CODE_AS_JSON),
+    "content guess (render worker), 32 KB of newlines": lambda: _guess("\n" * 32 * KB, 0.3),
 }
 
 
@@ -139,11 +144,14 @@ def rss_after_long_targets(url: str, pid: int) -> tuple[float, float, list[int]]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each in-process case")
+    parser.add_argument("--in-process", action="store_true", help="skip the real server")
     args = parser.parse_args()
     print(f"pastebox at {ROOT}", flush=True)
     print(f"in-process, CPU ms (median of {args.repeat}):")
     for name, fn in CASES.items():
         print(f"  {name:55s} {cpu_ms(fn, args.repeat):10.1f}")
+    if args.in_process:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = start_server(str(Path(tmp) / "bench.db"))
         try:
