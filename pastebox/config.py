@@ -351,7 +351,7 @@ class Config:
         minimum=1,
     )
     connections_per_client: int = setting(
-        32,
+        64,
         _int,
         "Open connections one client (an address; an IPv6 /64 counts as one) may have; more are refused at once with 503. 0: no cap. A trusted proxy's address is exempt.",
         minimum=0,
