@@ -5,6 +5,8 @@
 --no-write-gate      write requests run concurrently (the store still serialises the SQL)
 --template-per-call  pages render through bottle.template() with a new lookup list on every
                      call, as before commit d6146c9: its cache is keyed on id() of that list
+--unguarded          plain waitress.create_server, without pastebox/guard.py's connection
+                     guards (per-client cap, deadlines, upload budget): what they cost
 """
 
 import argparse
@@ -12,6 +14,7 @@ import contextlib
 import sys
 
 import bottle
+import waitress
 
 from pastebox import serving
 from pastebox.app import services_of
@@ -29,6 +32,11 @@ def patched_create_app(original, no_write_gate: bool):
     return create_app
 
 
+def unguarded_server(app, limits, **adjustments):
+    """waitress's own server, as before the guards: the limits are not applied."""
+    return waitress.create_server(app, **adjustments)
+
+
 def page_per_call(name: str, **context) -> str:
     return bottle.template(name, template_lookup=[pages.TEMPLATES], **context)
 
@@ -37,8 +45,11 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--no-write-gate", action="store_true")
     parser.add_argument("--template-per-call", action="store_true")
+    parser.add_argument("--unguarded", action="store_true")
     ours, rest = parser.parse_known_args()
     serving.create_app = patched_create_app(serving.create_app, ours.no_write_gate)
+    if ours.unguarded:
+        serving.create_server = unguarded_server
     if ours.template_per_call:
         pages.page = page_per_call  # pages and site look it up at call time
     sys.exit(main(rest))
