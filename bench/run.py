@@ -7,6 +7,7 @@ round runs every scenario once, interleaved, and the report quotes medians over 
     python bench/run.py                       # the default server
     python bench/run.py --variant pin-off="--cpu-pin off" --variant no-gate=--no-write-gate
     python bench/run.py --check               # exit 1 when a target is missed
+    python bench/run.py --baseline /tmp/old   # beside another checkout (git archive REV | tar -x)
 
 Needs `wrk` (Debian: apt-get install wrk). Rate limiting is switched off in the benchmarked
 servers (`--rate-limit 0`): one client hammering creates is exactly what it is there to stop.
@@ -71,10 +72,12 @@ class Server:
     results: dict[str, list[Result]] = field(default_factory=dict)
 
 
-def start(name: str, argv: list[str], pattern: str, env: dict[str, str]) -> Server:
+def start(
+    name: str, argv: list[str], pattern: str, env: dict[str, str], cwd: Path = ROOT
+) -> Server:
     """Start a server and wait for the line announcing its URL."""
     proc = subprocess.Popen(
-        argv, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     deadline = time.monotonic() + START_TIMEOUT
     assert proc.stdout is not None
@@ -194,6 +197,15 @@ def tree_rss_kb(pid: int) -> tuple[int, int]:
     return kb(main.get("VmRSS", "")) + children, kb(main.get("VmHWM", "")) + children
 
 
+def start_baseline(checkout: Path, db: str, env: dict[str, str]) -> Server:
+    """Another checkout's pastebox, started from its own tree with the flags it knows."""
+    knows_cap = "connections_per_client" in (checkout / "pastebox" / "config.py").read_text()
+    argv = [sys.executable, "-m", "pastebox", "--port", "0", "--rate-limit", "0", "--db", db]
+    argv += ["--connections-per-client", "0"] if knows_cap else []
+    env = {**env, "PYTHONPATH": str(checkout)}
+    return start("baseline", argv, r"serving on (http://\S+) with database", env, cwd=checkout)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -215,6 +227,12 @@ def main() -> int:
         default="raw,api,create,page,signed-in",
         help="scenarios: raw,api,create,page,signed-in,password (password is not a default: its"
         " argon2 runs take 64 MiB each, by design over the RSS target)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="CHECKOUT",
+        help="also benchmark the pastebox of another checkout (e.g. an older commit unpacked"
+        " with `git archive REV | tar -x -C DIR`), as users start it, in the same run",
     )
     parser.add_argument("--json", metavar="FILE", help="write the medians as JSON")
     parser.add_argument("--check", action="store_true", help="exit 1 if a target is missed")
@@ -238,6 +256,10 @@ def main() -> int:
             argv = [py, *launcher, "--port", "0", "--rate-limit", "0", *UNCAPPED]
             argv += ["--db", f"{tmp}/bench{index}.db", *extra]
             servers.append(start(name, argv, r"serving on (http://\S+) with database", env))
+        if args.baseline:
+            # Named as the next variant would be: sign_in finds its database by position.
+            db = f"{tmp}/bench{len(variants)}.db"
+            servers.append(start_baseline(Path(args.baseline).resolve(), db, env))
         content = ("x" * 63 + "\n") * 64  # 4 KiB
         sample = PAGE_SAMPLE.read_text(encoding="utf-8")
         wanted = set(args.only.split(","))

@@ -1,6 +1,7 @@
 """Records that cross layers: frozen dataclasses with no I/O."""
 
 import codecs
+import functools
 from dataclasses import dataclass, field
 
 EXPOSURES = ("public", "unlisted", "private")
@@ -34,10 +35,17 @@ class PasteFile:
     content: bytes
     size: int
 
-    @property
+    @functools.cached_property
     def is_text(self) -> bool:
         """Whether the content is UTF-8, checked a slice at a time: decoding a large file whole
-        only to ask would hold up to four times its size in memory."""
+        only to ask would hold up to four times its size in memory. Asked several times a
+        request, answered once."""
+        if len(self.content) <= UTF8_CHECK_BYTES:
+            try:
+                self.content.decode("utf-8")
+            except UnicodeDecodeError:
+                return False
+            return True
         decoder = codecs.getincrementaldecoder("utf-8")()
         view = memoryview(self.content)
         try:
