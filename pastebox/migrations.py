@@ -3,6 +3,23 @@
 Never edit a migration that has shipped: add a new one.
 """
 
+import sqlite3
+
+
+def statements(sql: str) -> list[str]:
+    """Split a migration script into statements (sqlite3.complete_statement knows the grammar)."""
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
         "initial schema: users, api keys, pastes, revisions, files, full-text search",

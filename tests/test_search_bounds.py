@@ -5,8 +5,7 @@ import pytest
 from expect import assert_json_error, assert_rate_limited
 from test_pages import BROWSER
 
-from pastebox import pastes
-from pastebox import store as store_module
+from pastebox import pastes, store_search
 from pastebox.app import services_of
 from pastebox.model import Actor, NewFile, NewPaste
 
@@ -15,7 +14,7 @@ WINDOW = 10  # the rank window of these specs (the default is RANK_WINDOW)
 
 @pytest.fixture
 def small_window(monkeypatch):
-    monkeypatch.setattr(store_module, "RANK_WINDOW", WINDOW, raising=False)
+    monkeypatch.setattr(store_search, "RANK_WINDOW", WINDOW, raising=False)
 
 
 def make(store, cfg, clock, text: str, language: str = "text") -> str:

@@ -5,6 +5,7 @@ import threading
 
 import pytest
 
+from pastebox import store_search
 from pastebox.migrations import MIGRATIONS
 from pastebox.model import Paste
 from pastebox.store import FileRow, StoreError, open_store
@@ -184,8 +185,8 @@ def test_a_search_pages_hits_are_filtered_again_for_visibility(store, change):
     params = {"match": '"needle"', "lang": None, "now": NOW + 5, "viewer": None}
     with store.read() as conn:
         first = conn.execute("SELECT min(id) FROM files").fetchone()[0]
-        assert store._snippets(conn, [first], params) == []
-        assert store._previews(conn, [first], params) == []
+        assert store_search.snippets(conn, [first], params) == []
+        assert store_search.previews(conn, [first], params) == []
 
 
 def test_a_search_reads_one_snapshot_while_a_paste_is_edited_between_its_statements(store):
