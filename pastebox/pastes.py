@@ -7,7 +7,6 @@ import base64
 import dataclasses
 import json
 import re
-import unicodedata
 
 from pastebox import crypto, ids, render
 from pastebox.config import Config
@@ -23,7 +22,6 @@ from pastebox.errors import (
 )
 from pastebox.limits import GuessThrottle
 from pastebox.model import (
-    EXPOSURES,
     Actor,
     Created,
     NewFile,
@@ -31,22 +29,23 @@ from pastebox.model import (
     Paste,
     PasteFile,
     PasteSummary,
-    SearchHit,
 )
 from pastebox.store import FileRow, PasteAuth, Store
+from pastebox.validation import (
+    clean_exposure,
+    clean_language,
+    clean_name,
+    clean_password,
+    clean_title,
+    clean_ttl,
+)
 
-MAX_TITLE_CHARS = 255
-MAX_NAME_CHARS = 255
 MAX_LIST_LIMIT = 100
-MAX_SEARCH_TERMS = 16
-MAX_QUERY_CHARS = 500
-MAX_SEARCH_OFFSET = 20_000  # the web pages go up to 1000 pages of 20; a search's work grows with it
 TOMBSTONE_SECONDS = 30 * 86400
 NONCE_BYTES, MAC_BYTES = 24, 16
 # base64url without padding of at least nonce + MAC + one byte of plaintext.
 E2EE_MIN_CHARS = -(-(NONCE_BYTES + MAC_BYTES + 1) * 4 // 3)
 E2EE_CONTENT_RE = re.compile(rf"[A-Za-z0-9_-]{{{E2EE_MIN_CHARS},}}")
-MAX_PASSWORD_BYTES = 1024
 SEALED_NAME = "sealed"  # the one file row of a password paste, holding the sealed record
 _ID_ATTEMPTS = 5
 GONE_MESSAGES = {
@@ -71,87 +70,6 @@ class Edit:
 # Unicode's Bidi_Control characters: invisible, they reorder the text around them, so a name
 # "gnp.exe" with U+202E in front shows as "exe.png" on the page, in a zip listing, in a
 # terminal. Refused (not stripped: what is stored is what was sent, and the sender learns why).
-BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
-
-
-def _has_control(text: str) -> bool:
-    return any(unicodedata.category(c) in ("Cc", "Cs") and c != "\t" for c in text)
-
-
-def _refuse_bidi_controls(text: str, what: str, field: str) -> None:
-    if not BIDI_CONTROLS.isdisjoint(text):
-        raise Invalid(f"{what} holds bidi controls (e.g. U+202E), which reorder text", field=field)
-
-
-def clean_title(title: str) -> str:
-    title = title.strip()
-    if len(title) > MAX_TITLE_CHARS:
-        raise Invalid(f"title is longer than {MAX_TITLE_CHARS} characters", field="title")
-    if _has_control(title):
-        raise Invalid("title contains control characters", field="title")
-    _refuse_bidi_controls(title, "the title", "title")
-    return title
-
-
-def clean_name(name: str, position: int) -> str:
-    """A file name safe for URLs, headers and archives; empty means 'pick one'."""
-    name = name.strip()
-    if not name:
-        return "paste.txt" if position == 0 else f"file{position + 1}.txt"
-    if len(name) > MAX_NAME_CHARS:
-        raise Invalid(f"file name is longer than {MAX_NAME_CHARS} characters", field="name")
-    if _has_control(name) or "/" in name or "\\" in name or name in (".", ".."):
-        raise Invalid(f"file name {excerpt(name)} is not allowed", field="name")
-    _refuse_bidi_controls(name, f"file name {excerpt(name)}", "name")
-    return name
-
-
-def clean_language(language: str | None) -> str | None:
-    """Canonical language name, None for auto-detection; unknown names are an error."""
-    if language is None or language.strip().lower() in ("", "auto"):
-        return None
-    canonical = render.normalize_language(language.strip())
-    if canonical is None:
-        raise Invalid(f"unknown language {excerpt(language)}", field="language")
-    return canonical
-
-
-def clean_exposure(exposure: str) -> str:
-    if exposure not in EXPOSURES:
-        raise Invalid("exposure must be public, unlisted or private", field="exposure")
-    return exposure
-
-
-def clean_password(password: str | None) -> str | None:
-    """A paste password: None for none; refused when empty or absurdly long."""
-    if password is None:
-        return None
-    if not password:
-        raise Invalid("the password is empty", field="password")
-    if password != password.strip():
-        # Header values lose their outer spaces on the way in: such a password could be set
-        # through a form or JSON, and then never be sent back intact.
-        raise Invalid("a password cannot start or end with a space", field="password")
-    if len(password.encode("utf-8", "surrogatepass")) > MAX_PASSWORD_BYTES:
-        raise Invalid(f"the password is longer than {MAX_PASSWORD_BYTES} bytes", field="password")
-    return password
-
-
-def clean_ttl(ttl: int | None, cfg: Config) -> int:
-    """Seconds to live (0 = never), within the configured bounds."""
-    if ttl is None:
-        return cfg.default_ttl
-    if ttl < 0:
-        raise Invalid("ttl must be a positive number of seconds", field="ttl")
-    if ttl == 0 and not cfg.allow_never_expire:
-        raise Invalid("pastes on this server must expire; choose a time to live", field="ttl")
-    if ttl > cfg.max_ttl:
-        raise Invalid(f"ttl is longer than the maximum of {cfg.max_ttl} seconds", field="ttl")
-    return ttl
-
-
 def _file_rows(
     files: tuple[NewFile, ...], cfg: Config, *, is_e2ee: bool, limit: int | None = None
 ) -> list[FileRow]:
@@ -535,80 +453,6 @@ def list_mine(
     if not (1 <= limit <= MAX_LIST_LIMIT) or offset < 0:
         raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0 or more")
     return store.list_by_owner(actor.user_id, now, limit, offset)
-
-
-@dataclasses.dataclass(frozen=True)
-class SearchQuery:
-    """A parsed search: a safe FTS5 expression (None: no words) and a language filter."""
-
-    match: str | None
-    language: str | None = None
-
-
-# Qualifier -> FTS5 column; `lang:` filters on the stored language instead of the text.
-SEARCH_COLUMNS = {"title": "title", "file": "name", "name": "name"}
-_QUERY_TOKEN_RE = re.compile(r'(?:([A-Za-z]+):)?(?:"([^"]*)"|(\S+))')
-
-
-def _fts_term(text: str, prefix: bool) -> str | None:
-    if not any(c.isalnum() for c in text):
-        return None
-    return '"' + text.replace('"', '""') + '"' + ("*" if prefix else "")
-
-
-def parse_search(query: str) -> SearchQuery:
-    """User search text -> a SearchQuery: every term and "phrase" quoted, ANDed.
-
-    `title:word`, `file:name.py` (and `title:"a phrase"`) search one column; `lang:python`
-    keeps files in that language. A trailing * on a bare term keeps its prefix meaning; nothing
-    else of the FTS5 syntax (NEAR, column filters, parentheses, operators) reaches MATCH.
-    """
-    if len(query) > MAX_QUERY_CHARS:
-        raise Invalid(f"search text is longer than {MAX_QUERY_CHARS} characters", field="q")
-    # FTS5 reads its expression as a C string: a NUL would end it inside a quoted term (a syntax
-    # error). The tokenizer separates words at NUL anyway, so it is a space here too.
-    query = query.replace("\x00", " ")
-    parts: list[str] = []
-    language = None
-    for match in _QUERY_TOKEN_RE.finditer(query):
-        qualifier, phrase, bare = match.groups()
-        qualifier = qualifier.lower() if qualifier else None
-        if qualifier not in (None, "lang", *SEARCH_COLUMNS):  # "http://x" is a word, not a field
-            phrase, bare = None, match.group(0)
-            qualifier = None
-        text = phrase if phrase is not None else bare
-        if qualifier == "lang":
-            language = clean_language(text)
-            if language is None:
-                raise Invalid("lang: needs a language, e.g. lang:python", field="q")
-            continue
-        prefix = bare is not None and bare.endswith("*")
-        term = _fts_term(text.rstrip("*") if prefix else text, prefix)
-        if term is None:
-            continue
-        parts.append(f"{SEARCH_COLUMNS[qualifier]} : {term}" if qualifier else term)
-    if not parts and language is None:
-        raise Invalid("search for at least one word", field="q")
-    if len(parts) > MAX_SEARCH_TERMS:
-        raise Invalid(f"search for at most {MAX_SEARCH_TERMS} terms", field="q")
-    return SearchQuery(" ".join(parts) if parts else None, language)
-
-
-def search(
-    store: Store, query: str, actor: Actor, now: float, limit: int = 20, offset: int = 0
-) -> list[SearchHit]:
-    """Public pastes (and the actor's own) matching `query`; see parse_search for the syntax."""
-    if not (1 <= limit <= MAX_LIST_LIMIT) or not (0 <= offset <= MAX_SEARCH_OFFSET):
-        raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0..{MAX_SEARCH_OFFSET}")
-    parsed = parse_search(query)
-    return store.search(
-        parsed.match,
-        language=parsed.language,
-        viewer_id=actor.user_id,
-        now=now,
-        limit=limit,
-        offset=offset,
-    )
 
 
 def sweep_cutoff(now: float) -> float:

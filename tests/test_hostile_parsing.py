@@ -8,7 +8,7 @@ import pytest
 from expect import assert_cheap, assert_json_error
 from test_pages import CURL
 
-from pastebox import accounts, pastes
+from pastebox import accounts, pastes, search
 from pastebox.config import parse_ttl
 from pastebox.web import context, payload
 
@@ -65,7 +65,7 @@ def test_honest_header_parameters_are_read_as_before():
      "lang:" * 100, "*" * 500, 'a"' * 250, "titl" * 125, "file:" * 100, "\x00" * 500],
 )  # fmt: skip
 def test_hostile_search_text_is_parsed_or_refused_within_the_budget(query):
-    assert_cheap(pastes.parse_search, query)
+    assert_cheap(search.parse_search, query)
 
 
 @pytest.mark.parametrize(

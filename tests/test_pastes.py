@@ -2,7 +2,7 @@
 
 import pytest
 
-from pastebox import pastes
+from pastebox import pastes, search
 from pastebox.errors import Forbidden, Gone, Invalid, NotFound, RateLimited, TooLarge
 from pastebox.limits import GuessThrottle
 from pastebox.model import Actor, NewFile, NewPaste
@@ -154,13 +154,13 @@ def test_an_edit_keeps_files_when_only_the_title_changes(store, cfg, clock):
     ],
 )
 def test_search_text_becomes_a_quoted_fts_expression(query, expression):
-    assert pastes.parse_search(query).match == expression
+    assert search.parse_search(query).match == expression
 
 
 @pytest.mark.parametrize("query", ["", "   ", "*", '""', "( ) -"])
 def test_search_without_words_is_refused(query):
     with pytest.raises(Invalid):
-        pastes.parse_search(query)
+        search.parse_search(query)
 
 
 def test_wrong_tokens_on_reads_are_throttled_like_on_writes(store, cfg, clock):

@@ -5,7 +5,7 @@ import pytest
 from expect import assert_json_error, assert_rate_limited
 from test_pages import BROWSER
 
-from pastebox import pastes, store_search
+from pastebox import pastes, search, store_search
 from pastebox.app import services_of
 from pastebox.model import Actor, NewFile, NewPaste
 
@@ -34,7 +34,7 @@ def search_steps(store, clock, query: str) -> int:
     conn = store._reader()  # this thread's read connection: the one the search runs on
     conn.set_progress_handler(count, 10)
     try:
-        pastes.search(store, query, Actor(), clock(), limit=5)
+        search.find_pastes(store, query, Actor(), clock(), limit=5)
     finally:
         conn.set_progress_handler(None, 0)
     return steps[0]
@@ -60,7 +60,7 @@ def test_the_newest_matches_come_best_first_and_older_ones_newest_first(
     older = [make(store, cfg, clock, "heron and more words here") for _ in range(3)]
     window = [make(store, cfg, clock, "heron and more words here") for _ in range(WINDOW)]
     best = make(store, cfg, clock, "heron " * 6)
-    hits = pastes.search(store, "heron", Actor(), clock(), limit=WINDOW + 5)
+    hits = search.find_pastes(store, "heron", Actor(), clock(), limit=WINDOW + 5)
     ids = [hit.id for hit in hits]
     assert ids[0] == best  # ranked among the newest WINDOW matches
     assert set(ids[1:WINDOW]) == set(window[1:])  # window[0] is the eleventh newest
@@ -72,13 +72,13 @@ def test_pages_of_a_search_go_on_past_the_rank_window(store, cfg, clock, small_w
     made = [make(store, cfg, clock, f"heron number {n}") for n in range(3 * WINDOW)]
     seen = []
     for offset in range(0, 3 * WINDOW, 7):
-        seen += [h.id for h in pastes.search(store, "heron", Actor(), clock(), 7, offset)]
+        seen += [h.id for h in search.find_pastes(store, "heron", Actor(), clock(), 7, offset)]
     assert sorted(seen) == sorted(made)
 
 
 def test_a_search_offset_past_the_maximum_is_refused(app):
     res = app.get(
-        "/api/v1/search", params={"q": "heron", "offset": pastes.MAX_SEARCH_OFFSET + 1}, status=400
+        "/api/v1/search", params={"q": "heron", "offset": search.MAX_SEARCH_OFFSET + 1}, status=400
     )
     assert_json_error(res, 400)
 

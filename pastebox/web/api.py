@@ -9,6 +9,7 @@ from pastebox import pastes
 from pastebox.errors import Forbidden, Invalid, Unavailable, excerpt
 from pastebox.limits import read_body
 from pastebox.model import Actor, NewFile, NewPaste, Paste
+from pastebox.search import find_pastes
 from pastebox.web.context import Services
 from pastebox.web.convert import (
     bool_field,
@@ -278,7 +279,7 @@ def make_api(services: Services) -> bottle.Bottle:
         limit = query_int(query.get("limit"), "limit", DEFAULT_LIST_LIMIT)
         offset = query_int(query.get("offset"), "offset", 0)
         with services.searching(bottle.request):
-            hits = pastes.search(store, text, actor, services.now(), limit, offset)
+            hits = find_pastes(store, text, actor, services.now(), limit, offset)
         base = services.base_url(bottle.request)
         return json_response(
             {

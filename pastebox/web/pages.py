@@ -20,6 +20,7 @@ from pastebox import pastes, render
 from pastebox.config import Config, parse_ttl
 from pastebox.errors import Forbidden, Invalid, PasteboxError, RateLimited, Unauthorized
 from pastebox.model import Actor, Paste, SearchHit, User
+from pastebox.search import find_pastes
 from pastebox.web.codeview import (  # noqa: F401 - TIMED_OUT_RENDER_SECONDS: re-exported
     CODE_MARK,
     TIMED_OUT_RENDER_SECONDS,
@@ -388,7 +389,7 @@ def search_page(services: Services, query: str, page_number: int) -> bottle.HTTP
         offset = (page_number - 1) * SEARCH_PAGE_SIZE
         try:
             with services.searching(bottle.request):
-                hits = pastes.search(
+                hits = find_pastes(
                     services.store, query, actor, services.now(), SEARCH_PAGE_SIZE + 1, offset
                 )
         except Invalid as exc:
