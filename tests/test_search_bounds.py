@@ -14,7 +14,7 @@ WINDOW = 10  # the rank window of these specs (the default is RANK_WINDOW)
 
 @pytest.fixture
 def small_window(monkeypatch):
-    monkeypatch.setattr(store_search, "RANK_WINDOW", WINDOW, raising=False)
+    monkeypatch.setattr(store_search, "RANK_WINDOW", WINDOW)
 
 
 def make(store, cfg, clock, text: str, language: str = "text") -> str:
