@@ -133,13 +133,16 @@ def sign_in(db: str) -> str:
     cookies ("pastebox_session=…; pastebox_csrf=…") of a signed-in browser. Made here rather than by
     POST /login so that the server's peak RSS measures serving, not one 64 MiB argon2 run."""
     sys.path.insert(0, str(ROOT))
-    from pastebox import accounts, ids
+    from pastebox.config import Config
+    from pastebox.core import accounts, ids
+    from pastebox.core.context import Core
     from pastebox.store import open_store
 
     store = open_store(db)
     try:
-        user, _ = accounts.add_user(store, "bench", time.time())
-        token = accounts.start_session(store, user, time.time())
+        core = Core(store, Config())
+        user, _ = accounts.add_user(core, "bench")
+        token = accounts.start_session(core, user)
     finally:
         store.close()
     # A browser holds the form token's cookie from its first page on, as it holds the session's.

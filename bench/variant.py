@@ -17,9 +17,9 @@ import bottle
 import waitress
 
 from pastebox import serving
-from pastebox.app import services_of
 from pastebox.cli import main
 from pastebox.web import pages
+from pastebox.web.app import services_of
 
 
 def patched_create_app(original, no_write_gate: bool):

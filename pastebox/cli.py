@@ -7,9 +7,10 @@ import logging
 import sys
 import time
 
-from pastebox import accounts, crypto
 from pastebox.config import Config, ConfigError, env_name, load_config, settings
-from pastebox.errors import Invalid, PasteboxError
+from pastebox.core import accounts, crypto
+from pastebox.core.context import Core
+from pastebox.core.errors import Invalid, PasteboxError
 from pastebox.store import StoreError, open_store
 from pastebox.version import __version__
 
@@ -168,31 +169,31 @@ def _new_password(args: argparse.Namespace) -> str:
 
 def _user(args: argparse.Namespace, cfg: Config) -> int:
     store = open_store(cfg.db, synchronous=cfg.synchronous)
+    core = Core(store, cfg)
     try:
-        now = time.time()
         if args.user_command == "add":
             password_hash = None
             if args.password_stdin:
-                password_hash = crypto.hash_password(_new_password(args), crypto.KdfGate())
-            user, key = accounts.add_user(store, args.name, now, password_hash)
+                password_hash = crypto.hash_password(_new_password(args), core.kdf_gate)
+            user, key = accounts.add_user(core, args.name, password_hash)
             print(f"created user {user.name}; API key (shown once):")
             print(key)
         elif args.user_command == "key":
-            key = accounts.new_api_key(store, accounts.find_user(store, args.name), now)
+            key = accounts.new_api_key(core, accounts.find_user(core, args.name))
             print(f"new API key for {args.name} (shown once):")
             print(key)
         elif args.user_command == "revoke":
-            count = store.delete_api_keys(accounts.find_user(store, args.name).id)
+            count = accounts.revoke_all_keys(core, args.name)
             print(f"revoked {count} key(s) of {args.name}")
         elif args.user_command == "password":
-            user = accounts.find_user(store, args.name)
-            accounts.set_password(store, user, _new_password(args), crypto.KdfGate())
+            user = accounts.find_user(core, args.name)
+            accounts.set_password(core, user, _new_password(args))
             print(f"set the web password of {user.name}; their browsers are signed out")
         elif args.user_command == "remove":
-            store.delete_user(accounts.find_user(store, args.name).id)
+            accounts.remove_user(core, args.name)
             print(f"removed user {args.name} with their keys and pastes")
         else:
-            for user, keys, count in store.list_users():
+            for user, keys, count in accounts.list_users(core):
                 created = time.strftime("%Y-%m-%d", time.gmtime(user.created_at))
                 print(f"{user.name}\tkeys={keys}\tpastes={count}\tcreated={created}")
     finally:

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 from urllib.parse import quote, unquote, urlsplit
 
-from pastebox import crypto
 from pastebox.client_http import (
     EXIT_FAILED,
     EXIT_USAGE,
@@ -25,7 +24,8 @@ from pastebox.client_http import (
     printable,
     request_json,
 )
-from pastebox.ids import is_paste_id
+from pastebox.core import crypto
+from pastebox.core.ids import is_paste_id
 
 DEFAULT_SERVER = "http://127.0.0.1:8080"
 CONFIG_KEYS = ("server", "api_key")

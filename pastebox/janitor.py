@@ -5,8 +5,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from pastebox import pastes
-from pastebox.model import SweepResult
+from pastebox.core import pastes
+from pastebox.core.model import SweepResult
 from pastebox.store import Store
 
 log = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from pastebox.errors import Invalid, RateLimited, TooLarge, Unavailable
+from pastebox.core.errors import Invalid, RateLimited, TooLarge, Unavailable
 
 READ_CHUNK = 64 * 1024
 MAX_TRACKED_CLIENTS = 100_000  # beyond this the oldest buckets are forgotten (bounded memory)

@@ -7,12 +7,12 @@ import time
 
 from waitress import wasyncore
 
-from pastebox.app import create_app, services_of
 from pastebox.config import Config
 from pastebox.guard import create_server, limits_of
 from pastebox.janitor import Janitor
 from pastebox.proxy import waitress_settings
 from pastebox.store import open_store
+from pastebox.web.app import create_app, services_of
 
 log = logging.getLogger(__name__)
 RESPONSES_IN_MEMORY = 2**62  # bytes of pending reply before waitress would use a temp file

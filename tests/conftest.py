@@ -24,11 +24,12 @@ from urllib.parse import urlsplit
 import pytest
 import webtest
 
-from pastebox.app import create_app
 from pastebox.config import Config, load_config
+from pastebox.core.context import Core
 from pastebox.proxy import behind_proxy
 from pastebox.render import Renderer
 from pastebox.store import Store, open_store
+from pastebox.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 START = 1_800_000_000.0  # 2027-01-15: a fixed "now" so timestamps in tests are predictable
@@ -80,6 +81,12 @@ def store(cfg: Config) -> Iterator[Store]:
     s = open_store(cfg.db, synchronous=cfg.synchronous)
     yield s
     s.close()
+
+
+@pytest.fixture
+def core(store: Store, cfg: Config, clock: FakeClock) -> Core:
+    """The domain over the test's store, settings and clock (as create_app builds it)."""
+    return Core(store, cfg, clock)
 
 
 @pytest.fixture(scope="session")

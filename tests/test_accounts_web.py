@@ -20,10 +20,11 @@ from test_pages import (
 )
 from test_site import block, paste_id_of, post_form
 
-from pastebox import accounts, cli, ids
-from pastebox.accounts import SESSION_SECONDS
-from pastebox.app import services_of
+from pastebox import cli
+from pastebox.core import accounts, ids
+from pastebox.core.accounts import SESSION_SECONDS
 from pastebox.web.account import ME_PAGE_SIZE
+from pastebox.web.app import services_of
 from pastebox.web.context import SESSION_COOKIE, TOKEN_COOKIE
 from pastebox.web.csrf import CSRF_COOKIE
 
@@ -244,8 +245,8 @@ def test_wrong_password_and_unknown_user_get_the_same_403_message(alice, app):
     assert not set_cookies(wrong, SESSION_COOKIE) and not set_cookies(unknown, SESSION_COOKIE)
 
 
-def test_a_user_without_a_web_password_cannot_log_in(app, store):
-    accounts.add_user(store, "carol", 0)  # as `pastebox user add` makes one: API keys only
+def test_a_user_without_a_web_password_cannot_log_in(app, core):
+    accounts.add_user(core, "carol")  # as `pastebox user add` makes one: API keys only
     res = login(browser(app), "carol", "", status=403)
     assert error_text(res) == "wrong name or password"
 
@@ -270,7 +271,7 @@ def test_the_11th_wrong_password_for_one_account_in_15_minutes_is_429_even_if_ri
 
 @pytest.mark.parametrize("name", ["x" * 10_000, "a" * 41, "al ice", "-alice"])
 def test_a_name_no_account_can_have_is_a_wrong_log_in_that_takes_no_throttle_slot(alice, app, name):
-    throttle = services_of(app.app).throttle
+    throttle = services_of(app.app).core.throttle
     tracked = len(throttle._failures)
     for _ in range(11):  # one more than the throttle allows for a name that could be an account
         res = login(browser(app), name, "guess guess", status=403)

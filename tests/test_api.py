@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from expect import assert_json_error
 
-from pastebox import accounts
+from pastebox.core import accounts
 from pastebox.janitor import sweep
 
 PASTES = "/api/v1/pastes"
@@ -59,15 +59,15 @@ def search(app, q: str, headers: dict[str, str] | None = None) -> list[str]:
 
 
 @pytest.fixture
-def alice(store, clock) -> str:
+def alice(core) -> str:
     """The API key of user alice."""
-    return accounts.add_user(store, "alice", clock())[1]
+    return accounts.add_user(core, "alice")[1]
 
 
 @pytest.fixture
-def bob(store, clock) -> str:
+def bob(core) -> str:
     """The API key of user bob."""
-    return accounts.add_user(store, "bob", clock())[1]
+    return accounts.add_user(core, "bob")[1]
 
 
 # -- GET /api/health -------------------------------------------------------------------------

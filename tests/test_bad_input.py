@@ -14,9 +14,9 @@ import webtest
 from conftest import FakeClock
 from webtest import TestRequest
 
-from pastebox.app import create_app
 from pastebox.config import load_config
 from pastebox.store import Store, open_store
+from pastebox.web.app import create_app
 
 PASTES = "/api/v1/pastes"
 CURL = {"Accept": "*/*"}

@@ -4,15 +4,15 @@ public pastes and static files stay cacheable."""
 import pytest
 from test_pages import BROWSER, create, page
 
-from pastebox.accounts import add_user, start_session
+from pastebox.core.accounts import add_user, start_session
 from pastebox.web.context import SESSION_COOKIE
 
 PASTES = "/api/v1/pastes"
 
 
 @pytest.fixture
-def key(store, clock) -> str:
-    return add_user(store, "alice", clock())[1]
+def key(core) -> str:
+    return add_user(core, "alice")[1]
 
 
 def test_a_private_paste_read_with_an_api_key_is_never_stored(app, key):
@@ -41,9 +41,9 @@ def test_a_public_paste_without_credentials_stays_cacheable(app):
     assert "Cache-Control" not in app.get(f"{PASTES}/{paste_id}").headers
 
 
-def test_static_files_stay_cacheable_for_a_signed_in_browser(app, store, clock):
-    user, _ = add_user(store, "bob", clock())
-    app.set_cookie(SESSION_COOKIE, start_session(store, user, clock()))
+def test_static_files_stay_cacheable_for_a_signed_in_browser(app, core):
+    user, _ = add_user(core, "bob")
+    app.set_cookie(SESSION_COOKIE, start_session(core, user))
     res = app.get("/static/pastebox.css")
     assert res.headers["Cache-Control"] == "public, max-age=3600"
     assert app.get("/new", headers=BROWSER).headers["Cache-Control"] == "no-store"

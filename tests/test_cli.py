@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from conftest import LISTEN_RE, ROOT, SERVER_START_TIMEOUT, fetch
 
-from pastebox import pastes
 from pastebox.config import settings
-from pastebox.model import NewFile, NewPaste
+from pastebox.core import pastes
+from pastebox.core.context import Core
+from pastebox.core.model import NewFile, NewPaste
 from pastebox.store import open_store
 from pastebox.version import __version__
 
@@ -163,12 +164,9 @@ def test_purge_runs_one_sweep_that_deletes_expired_pastes_and_keeps_the_rest(
     store = open_store(db_path)
     try:
         an_hour_ago = time.time() - 3600
-        expired = pastes.create(
-            store, make_config(), NewPaste(files=(NewFile("", b"old"),), ttl=60), an_hour_ago
-        ).paste.id
-        kept = pastes.create(
-            store, make_config(), NewPaste(files=(NewFile("", b"kept"),)), an_hour_ago
-        ).paste.id
+        core = Core(store, make_config(), lambda: an_hour_ago)
+        expired = pastes.create(core, NewPaste(files=(NewFile("", b"old"),), ttl=60)).paste.id
+        kept = pastes.create(core, NewPaste(files=(NewFile("", b"kept"),))).paste.id
     finally:
         store.close()
     first = run("purge", "--db", db_path)

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, fetch
 
-from pastebox import client, crypto
+from pastebox import client
+from pastebox.core import crypto
 
 CLI_TIMEOUT = 30
 URL_RE = r"http://127\.0\.0\.1:\d+/([A-Za-z0-9]{8,32})"

@@ -11,7 +11,8 @@ import nacl.secret
 import pytest
 from test_client import home, one_line, pastebox, serve  # noqa: F401 - fixtures used by name
 
-from pastebox import client, crypto
+from pastebox import client
+from pastebox.core import crypto
 
 ID = "ABCDEFGHIJ"
 ESC = "\x1b"

@@ -13,7 +13,7 @@ from typing import Any
 import nacl.secret
 import pytest
 
-from pastebox.crypto import (
+from pastebox.core.crypto import (
     E2EE_KEY_CHARS,
     OpenFailed,
     b64url,

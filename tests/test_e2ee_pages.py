@@ -26,7 +26,7 @@ from test_pages import (
 )
 from test_site import cookie_for_path, multipart, search_page
 
-from pastebox.crypto import e2ee_open, e2ee_seal, new_e2ee_key
+from pastebox.core.crypto import e2ee_open, e2ee_seal, new_e2ee_key
 from pastebox.web.vendor import E2EE_SCRIPT_PATH, TWEETNACL_PATH, TWEETNACL_SRI
 
 PASTES = "/api/v1/pastes"

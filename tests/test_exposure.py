@@ -17,7 +17,7 @@ import webtest
 from test_pages import BROWSER, CURL, csrf
 from test_site import block, hit_ids, multipart, new_paste
 
-from pastebox import accounts, ids
+from pastebox.core import accounts, ids
 
 PASTES = "/api/v1/pastes"
 SEARCH = "/api/v1/search"
@@ -190,13 +190,13 @@ def assert_intact(app, made: Made) -> None:
 
 
 @pytest.fixture
-def owner_key(store, clock) -> str:
-    return accounts.add_user(store, "owner", clock())[1]
+def owner_key(core) -> str:
+    return accounts.add_user(core, "owner")[1]
 
 
 @pytest.fixture
-def other_key(store, clock) -> str:
-    return accounts.add_user(store, "other", clock())[1]
+def other_key(core) -> str:
+    return accounts.add_user(core, "other")[1]
 
 
 @pytest.fixture(params=["user", "maker"], ids=["owned by a user", "made anonymously"])

@@ -8,8 +8,8 @@ import pytest
 from expect import assert_cheap, assert_json_error
 from test_pages import CURL
 
-from pastebox import accounts, pastes, search
 from pastebox.config import parse_ttl
+from pastebox.core import accounts, pastes, search
 from pastebox.web import context, payload
 
 KB = 1024

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from pastebox import pastes
+from pastebox.core import pastes
+from pastebox.core.context import Core
+from pastebox.core.model import NewFile, NewPaste
 from pastebox.janitor import Janitor, sweep
-from pastebox.limits import GuessThrottle
-from pastebox.model import NewFile, NewPaste
 
 
 def create(store, cfg, clock, text, **kwargs):
     new = NewPaste(files=(NewFile("a.txt", text.encode()),), **kwargs)
-    return pastes.create(store, cfg, new, clock()).paste
+    return pastes.create(Core(store, cfg, clock), new).paste
 
 
 def test_sweep_deletes_expired_pastes_and_only_those(store, cfg, clock):
@@ -39,16 +39,16 @@ def test_sweep_truncates_the_wal(store, cfg, clock):
     assert sweep(store, clock()).checkpointed
 
 
-def test_sweep_counts_burned_pastes_since_the_last_one(store, cfg, clock):
+def test_sweep_counts_burned_pastes_since_the_last_one(store, cfg, clock, core):
     paste = create(store, cfg, clock, "secret", burn=True)
-    pastes.read(store, GuessThrottle(), paste.id, pastes.Actor(), clock())
+    pastes.read(core, paste.id, pastes.Actor())
     assert sweep(store, clock()).burned == 1
     assert sweep(store, clock()).burned == 0
 
 
-def test_sweep_writes_pending_view_counts(store, cfg, clock):
+def test_sweep_writes_pending_view_counts(store, cfg, clock, core):
     paste = create(store, cfg, clock, "popular")
-    pastes.read(store, GuessThrottle(), paste.id, pastes.Actor(), clock())
+    pastes.read(core, paste.id, pastes.Actor())
     sweep(store, clock())
     with store.read() as conn:
         assert conn.execute("SELECT views FROM pastes WHERE id = ?", (paste.id,)).fetchone()[0] == 1

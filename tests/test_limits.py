@@ -8,9 +8,9 @@ import pytest
 import webtest
 from expect import assert_json_error, assert_rate_limited
 
-from pastebox import accounts
-from pastebox.app import services_of
+from pastebox.core import accounts
 from pastebox.limits import READ_CHUNK, WriteGate, client_key
+from pastebox.web.app import services_of
 
 PASTES = "/api/v1/pastes"
 MINUTE = 60
@@ -91,8 +91,8 @@ def send(
 
 
 @pytest.fixture
-def owner_key(store, clock) -> str:
-    return accounts.add_user(store, "olive", clock())[1]
+def owner_key(core) -> str:
+    return accounts.add_user(core, "olive")[1]
 
 
 def listed(app, key: str) -> list[str]:

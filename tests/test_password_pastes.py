@@ -17,9 +17,9 @@ from expect import assert_json_error
 from test_pages import BROWSER, CURL, Document, reveal
 from test_site import block, new_paste, post_form
 
-from pastebox.app import services_of
 from pastebox.config import ConfigError, load_config
 from pastebox.serving import Server
+from pastebox.web.app import services_of
 
 PASTES = "/api/v1/pastes"
 PASSWORD = "correct horse battery staple"
@@ -257,7 +257,7 @@ def test_the_eleventh_wrong_guess_in_15_minutes_is_429_even_with_the_right_passw
 def test_when_every_kdf_slot_is_busy_a_read_is_503_with_retry_after(make_app):
     app = make_app(password_kdf_slots=1, password_kdf_wait=0.05)
     paste_id = create(app)
-    gate = services_of(app.app).kdf_gate
+    gate = services_of(app.app).core.kdf_gate
     with gate:
         res = read(app, paste_id, status=503)
     assert_json_error(res, 503, "busy")
@@ -268,7 +268,7 @@ def test_when_every_kdf_slot_is_busy_a_read_is_503_with_retry_after(make_app):
 def test_a_password_check_past_the_queue_is_503_at_once(make_app):
     app = make_app(password_kdf_slots=1, password_kdf_queue=0, password_kdf_wait=30)
     paste_id = create(app)
-    with services_of(app.app).kdf_gate:  # the one slot is taken; no one may wait
+    with services_of(app.app).core.kdf_gate:  # the one slot is taken; no one may wait
         res = read(app, paste_id, status=503)
     assert int(res.headers["Retry-After"]) >= 1
 
@@ -304,7 +304,7 @@ def test_a_null_password_field_leaves_the_headers_password_in_force(app):
 
 
 def test_the_kdf_gate_never_runs_more_than_its_slots_at_once(make_app, monkeypatch):
-    import pastebox.crypto as crypto
+    import pastebox.core.crypto as crypto
 
     app = make_app(password_kdf_slots=2, password_kdf_queue=5, password_kdf_wait=30)
     paste_id = create(app)

@@ -1,11 +1,14 @@
 """The paste domain's rules, independent of any HTTP surface."""
 
+import dataclasses
+
 import pytest
 
-from pastebox import pastes, search
-from pastebox.errors import Forbidden, Gone, Invalid, NotFound, RateLimited, TooLarge
+from pastebox.core import pastes, search
+from pastebox.core.context import Core
+from pastebox.core.errors import Forbidden, Gone, Invalid, NotFound, RateLimited, TooLarge
+from pastebox.core.model import Actor, NewFile, NewPaste
 from pastebox.limits import GuessThrottle
-from pastebox.model import Actor, NewFile, NewPaste
 
 
 def new(text="hello\n", name="", **kwargs):
@@ -14,127 +17,115 @@ def new(text="hello\n", name="", **kwargs):
     )
 
 
-def test_ids_are_long_random_alphanumerics(store, cfg, clock):
-    ids = {pastes.create(store, cfg, new(), clock()).paste.id for _ in range(50)}
+def test_ids_are_long_random_alphanumerics(core):
+    ids = {pastes.create(core, new()).paste.id for _ in range(50)}
     assert len(ids) == 50
     assert all(len(i) >= 8 and i.isalnum() and i.isascii() for i in ids)
 
 
-def test_anonymous_creators_get_a_manage_token_and_owners_do_not(store, cfg, clock):
+def test_anonymous_creators_get_a_manage_token_and_owners_do_not(store, clock, core):
     user = store.insert_user("dana", clock())
-    assert pastes.create(store, cfg, new(), clock()).manage_token
-    assert pastes.create(store, cfg, new(owner_id=user.id), clock()).manage_token is None
+    assert pastes.create(core, new()).manage_token
+    assert pastes.create(core, new(owner_id=user.id)).manage_token is None
 
 
-def test_the_manage_token_is_stored_only_as_a_hash(store, cfg, clock, db_path):
-    created = pastes.create(store, cfg, new(), clock())
+def test_the_manage_token_is_stored_only_as_a_hash(store, db_path, core):
+    created = pastes.create(core, new())
     store.checkpoint()
     with open(db_path, "rb") as fh:
         assert created.manage_token.encode() not in fh.read()
 
 
-def test_language_comes_from_the_file_name_when_not_given(store, cfg, clock):
-    paste = pastes.create(store, cfg, new("x = 1\n", name="script.py"), clock()).paste
+def test_language_comes_from_the_file_name_when_not_given(core):
+    paste = pastes.create(core, new("x = 1\n", name="script.py")).paste
     assert paste.files[0].language == "python"
 
 
-def test_an_unknown_language_is_refused(store, cfg, clock):
+def test_an_unknown_language_is_refused(core):
     with pytest.raises(Invalid, match="unknown language"):
-        pastes.create(store, cfg, NewPaste(files=(NewFile("", b"x", "klingon-script"),)), clock())
+        pastes.create(core, NewPaste(files=(NewFile("", b"x", "klingon-script"),)))
 
 
 def test_total_size_is_capped(store, make_config, clock):
-    cfg = make_config(max_paste_bytes=10)
+    core = Core(store, make_config(max_paste_bytes=10), clock)
     with pytest.raises(TooLarge):
-        pastes.create(store, cfg, new("x" * 11), clock())
+        pastes.create(core, new("x" * 11))
 
 
 @pytest.mark.parametrize("ttl", [-1, 366 * 86400])
-def test_ttl_outside_the_bounds_is_refused(store, cfg, clock, ttl):
+def test_ttl_outside_the_bounds_is_refused(ttl, core):
     with pytest.raises(Invalid):
-        pastes.create(store, cfg, new(ttl=ttl), clock())
+        pastes.create(core, new(ttl=ttl))
 
 
 def test_default_ttl_applies_when_none_is_given(store, make_config, clock):
-    cfg = make_config(default_ttl="1d")
-    paste = pastes.create(store, cfg, new(), clock()).paste
+    core = Core(store, make_config(default_ttl="1d"), clock)
+    paste = pastes.create(core, new()).paste
     assert paste.expires_at == clock() + 86400
 
 
 @pytest.mark.parametrize("name", ["a/b", "..", ".", "a\\b", "a\nb", "a\rb", "a\x00b", "x" * 256])
-def test_unsafe_file_names_are_refused(store, cfg, clock, name):
+def test_unsafe_file_names_are_refused(name, core):
     with pytest.raises(Invalid):
-        pastes.create(store, cfg, new(name=name), clock())
+        pastes.create(core, new(name=name))
 
 
-def test_duplicate_file_names_are_refused(store, cfg, clock):
+def test_duplicate_file_names_are_refused(core):
     files = (NewFile("a.txt", b"1"), NewFile("a.txt", b"2"))
     with pytest.raises(Invalid, match="two files"):
-        pastes.create(store, cfg, NewPaste(files=files), clock())
+        pastes.create(core, NewPaste(files=files))
 
 
-def test_e2ee_content_must_look_like_a_sealed_record(store, cfg, clock):
+def test_e2ee_content_must_look_like_a_sealed_record(core):
     with pytest.raises(Invalid, match="base64url"):
-        pastes.create(store, cfg, new("plain text, not sealed", is_e2ee=True), clock())
+        pastes.create(core, new("plain text, not sealed", is_e2ee=True))
     sealed = "A" * 60
-    assert pastes.create(store, cfg, new(sealed, is_e2ee=True), clock()).paste.is_e2ee
+    assert pastes.create(core, new(sealed, is_e2ee=True)).paste.is_e2ee
 
 
-def test_private_pastes_are_invisible_to_others(store, cfg, clock):
+def test_private_pastes_are_invisible_to_others(store, clock, core):
     owner = store.insert_user("erin", clock())
-    paste = pastes.create(store, cfg, new(exposure="private", owner_id=owner.id), clock()).paste
+    paste = pastes.create(core, new(exposure="private", owner_id=owner.id)).paste
     with pytest.raises(NotFound):
-        pastes.read(store, GuessThrottle(), paste.id, Actor(), clock())
-    assert (
-        pastes.read(store, GuessThrottle(), paste.id, Actor(user_id=owner.id), clock()).id
-        == paste.id
-    )
+        pastes.read(core, paste.id, Actor())
+    assert pastes.read(core, paste.id, Actor(user_id=owner.id)).id == paste.id
 
 
-def test_a_burn_paste_is_gone_after_its_one_read(store, cfg, clock):
-    paste = pastes.create(store, cfg, new("secret", burn=True), clock()).paste
-    assert pastes.peek(
-        store, GuessThrottle(), paste.id, Actor(), clock()
-    ).burn  # peeking does not burn
-    assert (
-        pastes.read(store, GuessThrottle(), paste.id, Actor(), clock()).files[0].content
-        == b"secret"
-    )
+def test_a_burn_paste_is_gone_after_its_one_read(core):
+    paste = pastes.create(core, new("secret", burn=True)).paste
+    assert pastes.peek(core, paste.id, Actor()).burn  # peeking does not burn
+    assert pastes.read(core, paste.id, Actor()).files[0].content == b"secret"
     with pytest.raises(Gone):
-        pastes.read(store, GuessThrottle(), paste.id, Actor(), clock())
+        pastes.read(core, paste.id, Actor())
 
 
-def test_wrong_manage_tokens_are_forbidden_then_throttled(store, cfg, clock):
-    created = pastes.create(store, cfg, new(), clock())
-    throttle = GuessThrottle(max_failures=3, window=60)
+def test_wrong_manage_tokens_are_forbidden_then_throttled(clock, core):
+    created = pastes.create(core, new())
+    core = dataclasses.replace(core, throttle=GuessThrottle(max_failures=3, window=60))
     for _ in range(3):
         with pytest.raises(Forbidden):
-            pastes.delete(store, throttle, created.paste.id, Actor(manage_token="wrong"), clock())
+            pastes.delete(core, created.paste.id, Actor(manage_token="wrong"))
     with pytest.raises(RateLimited):
-        pastes.delete(store, throttle, created.paste.id, Actor(manage_token="wrong"), clock())
+        pastes.delete(core, created.paste.id, Actor(manage_token="wrong"))
     clock.advance(61)
     with pytest.raises(Forbidden):
-        pastes.delete(store, throttle, created.paste.id, Actor(manage_token="wrong"), clock())
-    pastes.delete(
-        store, throttle, created.paste.id, Actor(manage_token=created.manage_token), clock()
-    )
+        pastes.delete(core, created.paste.id, Actor(manage_token="wrong"))
+    pastes.delete(core, created.paste.id, Actor(manage_token=created.manage_token))
 
 
-def test_extend_moves_expiry_within_the_maximum(store, cfg, clock):
-    created = pastes.create(store, cfg, new(ttl=60), clock())
+def test_extend_moves_expiry_within_the_maximum(cfg, clock, core):
+    created = pastes.create(core, new(ttl=60))
     actor = Actor(manage_token=created.manage_token)
-    expires = pastes.extend(store, cfg, GuessThrottle(), created.paste.id, actor, 60, clock())
+    expires = pastes.extend(core, created.paste.id, actor, 60)
     assert expires == clock() + 120
     with pytest.raises(Invalid):
-        pastes.extend(store, cfg, GuessThrottle(), created.paste.id, actor, cfg.max_ttl, clock())
+        pastes.extend(core, created.paste.id, actor, cfg.max_ttl)
 
 
-def test_an_edit_keeps_files_when_only_the_title_changes(store, cfg, clock):
-    created = pastes.create(store, cfg, new("body"), clock())
+def test_an_edit_keeps_files_when_only_the_title_changes(core):
+    created = pastes.create(core, new("body"))
     actor = Actor(manage_token=created.manage_token)
-    edited = pastes.edit(
-        store, cfg, GuessThrottle(), created.paste.id, actor, pastes.Edit(title="new"), clock()
-    )
+    edited = pastes.edit(core, created.paste.id, actor, pastes.Edit(title="new"))
     assert (edited.title, edited.revision, edited.files[0].content) == ("new", 2, b"body")
 
 
@@ -163,17 +154,15 @@ def test_search_without_words_is_refused(query):
         search.parse_search(query)
 
 
-def test_wrong_tokens_on_reads_are_throttled_like_on_writes(store, cfg, clock):
-    created = pastes.create(
-        store, cfg, NewPaste(files=(NewFile("", b"x"),), exposure="private"), clock()
-    )
-    throttle = GuessThrottle(max_failures=3, window=60)
+def test_wrong_tokens_on_reads_are_throttled_like_on_writes(core):
+    created = pastes.create(core, NewPaste(files=(NewFile("", b"x"),), exposure="private"))
+    core = dataclasses.replace(core, throttle=GuessThrottle(max_failures=3, window=60))
     for _ in range(3):
         with pytest.raises(NotFound):
-            pastes.peek(store, throttle, created.paste.id, Actor(manage_token="wrong"), clock())
+            pastes.peek(core, created.paste.id, Actor(manage_token="wrong"))
     with pytest.raises(RateLimited):  # throttled; peek answers it as a missing paste (no oracle)
-        pastes.holds_token(store, throttle, created.paste.id, Actor(manage_token="w"), clock())
+        pastes.holds_token(core, created.paste.id, Actor(manage_token="w"))
     with pytest.raises(NotFound):
-        pastes.peek(store, throttle, created.paste.id, Actor(manage_token="wrong"), clock())
+        pastes.peek(core, created.paste.id, Actor(manage_token="wrong"))
     right = Actor(manage_token=created.manage_token)  # the right one is never held back
-    assert pastes.peek(store, throttle, created.paste.id, right, clock()).id == created.paste.id
+    assert pastes.peek(core, created.paste.id, right).id == created.paste.id

@@ -6,14 +6,14 @@ from expect import assert_json_error
 from test_pages import CURL
 from test_site import block, post_form
 
-from pastebox.accounts import add_user
+from pastebox.core.accounts import add_user
 
 PASTES = "/api/v1/pastes"
 
 
 @pytest.fixture
-def key(store, clock) -> str:
-    return add_user(store, "alice", clock())[1]
+def key(core) -> str:
+    return add_user(core, "alice")[1]
 
 
 def test_guests_cannot_create_when_anonymous_create_is_off(make_app):
@@ -82,8 +82,8 @@ def test_an_edit_counts_the_new_size_in_place_of_the_old(make_app, key):
     assert_json_error(res, 413, "over_quota")
 
 
-def test_quotas_are_per_user(make_app, store, clock, key):
-    other = add_user(store, "bob", clock())[1]
+def test_quotas_are_per_user(make_app, key, core):
+    other = add_user(core, "bob")[1]
     app = make_app(user_quota_bytes=50)
     app.post_json(PASTES, {"content": "x" * 50}, headers={"X-Api-Key": key}, status=201)
     app.post_json(PASTES, {"content": "x" * 50}, headers={"X-Api-Key": other}, status=201)

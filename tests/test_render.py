@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pastebox import pastes
-from pastebox.model import NewFile, NewPaste
+from pastebox.core import pastes
+from pastebox.core.model import NewFile, NewPaste
 from pastebox.render import (
     PLAIN,
     Renderer,
@@ -123,12 +123,12 @@ def test_unknown_empty_or_overlong_names_normalize_to_none(name):
 # -- language_for: explicit > file name > shebang > modeline > guess > plain ------------------
 
 
-def test_an_explicit_language_beats_the_file_name_and_the_shebang(store, cfg, clock):
+def test_an_explicit_language_beats_the_file_name_and_the_shebang(core):
     content = b"#!/usr/bin/env python3\nputs 1\n"
     explicit = NewPaste(files=(NewFile("run.sh", content, "rb"),))
     undecided = NewPaste(files=(NewFile("run.sh", content),))
-    assert pastes.create(store, cfg, explicit, clock()).paste.files[0].language == "ruby"
-    assert pastes.create(store, cfg, undecided, clock()).paste.files[0].language == "bash"
+    assert pastes.create(core, explicit).paste.files[0].language == "ruby"
+    assert pastes.create(core, undecided).paste.files[0].language == "bash"
 
 
 def test_an_explicit_language_is_rendered_as_given_whatever_the_content(renderer):

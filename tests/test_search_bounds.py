@@ -5,9 +5,12 @@ import pytest
 from expect import assert_json_error, assert_rate_limited
 from test_pages import BROWSER
 
-from pastebox import pastes, search, store_search
-from pastebox.app import services_of
-from pastebox.model import Actor, NewFile, NewPaste
+from pastebox.config import Config
+from pastebox.core import pastes, search
+from pastebox.core.context import Core
+from pastebox.core.model import Actor, NewFile, NewPaste
+from pastebox.store import search as store_search
+from pastebox.web.app import services_of
 
 WINDOW = 10  # the rank window of these specs (the default is RANK_WINDOW)
 
@@ -20,7 +23,7 @@ def small_window(monkeypatch):
 def make(store, cfg, clock, text: str, language: str = "text") -> str:
     clock.advance(1)
     new = NewPaste(files=(NewFile("a.txt", text.encode(), language),), exposure="public")
-    return pastes.create(store, cfg, new, clock()).paste.id
+    return pastes.create(Core(store, cfg, clock), new).paste.id
 
 
 def search_steps(store, clock, query: str) -> int:
@@ -34,7 +37,7 @@ def search_steps(store, clock, query: str) -> int:
     conn = store._reader()  # this thread's read connection: the one the search runs on
     conn.set_progress_handler(count, 10)
     try:
-        search.find_pastes(store, query, Actor(), clock(), limit=5)
+        search.find_pastes(Core(store, Config(), clock), query, Actor(), limit=5)
     finally:
         conn.set_progress_handler(None, 0)
     return steps[0]
@@ -54,13 +57,13 @@ def test_a_searchs_work_does_not_grow_with_the_number_of_matches(
 
 
 def test_the_newest_matches_come_best_first_and_older_ones_newest_first(
-    store, cfg, clock, small_window
+    store, cfg, clock, small_window, core
 ):
     oldest_best = make(store, cfg, clock, "heron " * 8)
     older = [make(store, cfg, clock, "heron and more words here") for _ in range(3)]
     window = [make(store, cfg, clock, "heron and more words here") for _ in range(WINDOW)]
     best = make(store, cfg, clock, "heron " * 6)
-    hits = search.find_pastes(store, "heron", Actor(), clock(), limit=WINDOW + 5)
+    hits = search.find_pastes(core, "heron", Actor(), limit=WINDOW + 5)
     ids = [hit.id for hit in hits]
     assert ids[0] == best  # ranked among the newest WINDOW matches
     assert set(ids[1:WINDOW]) == set(window[1:])  # window[0] is the eleventh newest
@@ -68,11 +71,11 @@ def test_the_newest_matches_come_best_first_and_older_ones_newest_first(
     assert ids[WINDOW:] == [window[0], *reversed(older), oldest_best]
 
 
-def test_pages_of_a_search_go_on_past_the_rank_window(store, cfg, clock, small_window):
+def test_pages_of_a_search_go_on_past_the_rank_window(store, cfg, clock, small_window, core):
     made = [make(store, cfg, clock, f"heron number {n}") for n in range(3 * WINDOW)]
     seen = []
     for offset in range(0, 3 * WINDOW, 7):
-        seen += [h.id for h in search.find_pastes(store, "heron", Actor(), clock(), 7, offset)]
+        seen += [h.id for h in search.find_pastes(core, "heron", Actor(), 7, offset)]
     assert sorted(seen) == sorted(made)
 
 

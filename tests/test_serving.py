@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from test_pages import csrf, reveal
 
-from pastebox.app import services_of
 from pastebox.serving import pin_cpu
+from pastebox.web.app import services_of
 
 
 def test_keep_alive_responses_arrive_without_waiting_for_the_loop_tick(live_server):
@@ -34,7 +34,7 @@ def test_pin_off_leaves_the_affinity_alone():
 
 
 def test_write_requests_run_one_at_a_time(app, monkeypatch):
-    store = services_of(app.app).store
+    store = services_of(app.app).core.store
     active = 0
     most = 0
     lock = threading.Lock()
@@ -109,7 +109,7 @@ def test_a_create_waits_for_the_write_in_progress(app):
 
 
 def test_a_password_paste_being_sealed_does_not_hold_up_other_writes(app, monkeypatch):
-    import pastebox.crypto as crypto
+    import pastebox.core.crypto as crypto
 
     hashing, finish = threading.Event(), threading.Event()
     real_kdf = crypto.argon2id.kdf

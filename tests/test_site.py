@@ -26,7 +26,7 @@ from test_pages import (
 )
 
 from pastebox import render
-from pastebox.app import services_of
+from pastebox.web.app import services_of
 from pastebox.web.context import TOKEN_COOKIE
 from pastebox.web.pages import SEARCH_PAGE_SIZE, TIMED_OUT_RENDER_SECONDS
 
@@ -430,7 +430,7 @@ def test_a_password_form_while_the_password_gate_is_busy_comes_back_503_with_ret
     app = make_app(password_kdf_slots=1, password_kdf_wait=0.05)
     password = "a long paste password"
     fields = [*form_fields(BASE_FORM), ("password", password)]
-    with services_of(app.app).kdf_gate:  # every argon2 slot is taken (by this test)
+    with services_of(app.app).core.kdf_gate:  # every argon2 slot is taken (by this test)
         res = post_form(app, "/new", fields, status=503)
     assert int(res.headers["Retry-After"]) >= 1
     assert_html_security_headers(res)

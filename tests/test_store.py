@@ -5,10 +5,10 @@ import threading
 
 import pytest
 
-from pastebox import store_search
-from pastebox.migrations import MIGRATIONS
-from pastebox.model import Paste
+from pastebox.core.model import Paste
 from pastebox.store import FileRow, StoreError, open_store
+from pastebox.store import search as store_search
+from pastebox.store.migrate import MIGRATIONS
 
 NOW = 1_800_000_000.0
 

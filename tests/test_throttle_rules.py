@@ -13,7 +13,7 @@ from expect import assert_json_error
 from test_pages import BROWSER, csrf
 from test_site import multipart
 
-from pastebox import accounts
+from pastebox.core import accounts
 from pastebox.web.context import SESSION_COOKIE, TOKEN_COOKIE
 
 PASTES = "/api/v1/pastes"
@@ -121,19 +121,17 @@ def test_one_client_guessing_at_many_pastes_is_refused_but_keeps_its_own_tokens(
                extra_environ=guesser, status=200)  # fmt: skip
 
 
-def test_the_right_api_key_works_after_wrong_keys_from_the_same_client(app, store, clock):
-    key = accounts.add_user(store, "kim", clock())[1]
+def test_the_right_api_key_works_after_wrong_keys_from_the_same_client(app, core):
+    key = accounts.add_user(core, "kim")[1]
     client = {"REMOTE_ADDR": "10.6.6.6"}
     for n in range(GUESSES):
         app.get(PASTES, headers={"X-Api-Key": f"wrong-{n}"}, extra_environ=client, status=401)
     app.get(PASTES, headers={"X-Api-Key": key}, extra_environ=client, status=200)
 
 
-def test_the_right_session_works_after_wrong_session_cookies_from_the_same_client(
-    app, store, clock
-):
-    user = accounts.add_user(store, "sam", clock())[0]
-    session = accounts.start_session(store, user, clock())
+def test_the_right_session_works_after_wrong_session_cookies_from_the_same_client(app, core):
+    user = accounts.add_user(core, "sam")[0]
+    session = accounts.start_session(core, user)
     client = {"REMOTE_ADDR": "10.7.7.7"}
     for n in range(GUESSES):
         headers = {**BROWSER, "Cookie": f"{SESSION_COOKIE}=wrong-{n}"}

@@ -10,9 +10,9 @@ from expect import assert_json_error
 from test_curl_surface import send
 from test_site import block, post_form
 
-from pastebox.app import services_of
-from pastebox.errors import Unavailable
+from pastebox.core.errors import Unavailable
 from pastebox.limits import WriteGate
+from pastebox.web.app import services_of
 
 HELD_SECONDS = 5.0  # how long another writer keeps the gate: far past the wait of these specs
 

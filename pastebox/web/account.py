@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 
 import bottle
 
-from pastebox import accounts, pastes
-from pastebox.errors import Invalid, NotFound, PasteboxError, RateLimited, Unavailable
-from pastebox.model import Actor, PasteSummary, User
+from pastebox.core import accounts, pastes
+from pastebox.core.errors import Invalid, NotFound, PasteboxError, RateLimited, Unavailable
+from pastebox.core.model import Actor, PasteSummary, User
 from pastebox.web import pages
 from pastebox.web.context import SESSION_COOKIE, Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf, renew_csrf
@@ -84,7 +84,7 @@ def _html(body: str, error: PasteboxError | None = None) -> bottle.HTTPResponse:
 
 def make_account(services: Services) -> bottle.Bottle:
     app = surface(services, pages.negotiated_error)
-    store, cfg = services.store, services.cfg
+    core, cfg = services.core, services.cfg
 
     def secure() -> bool:
         return services.base_url(bottle.request).startswith("https:")
@@ -92,8 +92,8 @@ def make_account(services: Services) -> bottle.Bottle:
     def signed_in(response: bottle.BaseResponse, user: User, next_path: str) -> None:
         """Start a session for `user` in this browser: its cookie, a fresh CSRF token, and a
         303 to `next_path`. The browser's previous session, if any, ends."""
-        accounts.end_session(store, bottle.request.get_cookie(SESSION_COOKIE))
-        token = accounts.start_session(store, user, services.now())
+        accounts.end_session(core, bottle.request.get_cookie(SESSION_COOKIE))
+        token = accounts.start_session(core, user)
         response.add_header(
             "Set-Cookie", session_cookie(token, accounts.SESSION_SECONDS, secure=secure())
         )
@@ -134,7 +134,7 @@ def make_account(services: Services) -> bottle.Bottle:
             if password != fields.get("confirm", ""):
                 raise Invalid("the two passwords are not the same", field="confirm")
             _rate_limit(services)
-            user = accounts.register(store, name, password, services.kdf_gate, services.now())
+            user = accounts.register(core, name, password)
         except PasteboxError as exc:
             return signup_page(name, exc)
         response = bottle.HTTPResponse()
@@ -171,10 +171,7 @@ def make_account(services: Services) -> bottle.Bottle:
             next_path = safe_next(fields.get("next"))
             check_csrf(fields.get(CSRF_FIELD))
             _rate_limit(services)
-            user = accounts.authenticate(
-                store, name, fields.get("password", ""), services.kdf_gate, services.throttle,
-                services.now(),
-            )  # fmt: skip
+            user = accounts.authenticate(core, name, fields.get("password", ""))
         except PasteboxError as exc:
             return login_page(name, next_path, exc)
         response = bottle.HTTPResponse()
@@ -186,7 +183,7 @@ def make_account(services: Services) -> bottle.Bottle:
         fields = _read_fields()
         check_csrf(fields.get(CSRF_FIELD))
         _rate_limit(services)
-        accounts.end_session(store, bottle.request.get_cookie(SESSION_COOKIE))
+        accounts.end_session(core, bottle.request.get_cookie(SESSION_COOKIE))
         response = bottle.HTTPResponse(status=303, Location="/")
         response.add_header("Set-Cookie", session_cookie("", 0, secure=secure()))
         renew_csrf()
@@ -205,7 +202,7 @@ def make_account(services: Services) -> bottle.Bottle:
         page_number = int(number)
         now = services.now()
         rows: list[PasteSummary] = pastes.list_mine(
-            store, Actor(user_id=user.id), now, ME_PAGE_SIZE + 1, (page_number - 1) * ME_PAGE_SIZE
+            core, Actor(user_id=user.id), ME_PAGE_SIZE + 1, (page_number - 1) * ME_PAGE_SIZE
         )
 
         def page_link(n: int) -> str:
@@ -240,7 +237,7 @@ def make_account(services: Services) -> bottle.Bottle:
         body = pages.page(
             "settings.tpl",
             user=user,
-            keys=accounts.list_api_keys(store, user),
+            keys=accounts.list_api_keys(core, user),
             new_key=new_key,
             notice=notice,
             error=error.message if error else "",
@@ -273,7 +270,7 @@ def make_account(services: Services) -> bottle.Bottle:
         label = fields.get("label", "")
         try:
             _rate_limit(services)
-            key = accounts.new_api_key(store, user, services.now(), label)
+            key = accounts.new_api_key(core, user, label)
         except PasteboxError as exc:
             return settings_page(user, error=exc, error_form="key", label=label)
         return settings_page(user, new_key=key)
@@ -285,7 +282,7 @@ def make_account(services: Services) -> bottle.Bottle:
             return login_redirect("/settings")
         try:
             _rate_limit(services)
-            accounts.revoke_api_key(store, user, _key_id(key_id))
+            accounts.revoke_api_key(core, user, _key_id(key_id))
         except PasteboxError as exc:
             return settings_page(user, error=exc, error_form="keys")
         return bottle.HTTPResponse(status=303, Location="/settings")
@@ -300,15 +297,12 @@ def make_account(services: Services) -> bottle.Bottle:
             if new != fields.get("confirm", ""):
                 raise Invalid("the two new passwords are not the same", field="confirm")
             _rate_limit(services)
-            accounts.change_password(
-                store, user, fields.get("current", ""), new, services.kdf_gate,
-                services.throttle, services.now(),
-            )  # fmt: skip
+            accounts.change_password(core, user, fields.get("current", ""), new)
         except PasteboxError as exc:
             return settings_page(user, error=exc, error_form="password")
         # Every session of the user ended with the change; this browser gets a new one (and a
         # new CSRF token, before the page's forms are made with it).
-        token = accounts.start_session(store, user, services.now())
+        token = accounts.start_session(core, user)
         renew_csrf()
         response = settings_page(
             user, notice="Your password is changed. Other browsers are signed out."

@@ -5,11 +5,12 @@ from urllib.parse import quote
 
 import bottle
 
-from pastebox import pastes
-from pastebox.errors import Forbidden, Invalid, Unavailable, excerpt
+from pastebox.core import pastes
+from pastebox.core.context import healthy
+from pastebox.core.errors import Invalid, Unavailable, excerpt
+from pastebox.core.model import Actor, NewFile, NewPaste, Paste
+from pastebox.core.search import find_pastes
 from pastebox.limits import read_body
-from pastebox.model import Actor, NewFile, NewPaste, Paste
-from pastebox.search import find_pastes
 from pastebox.web.context import Services
 from pastebox.web.convert import (
     bool_field,
@@ -147,7 +148,7 @@ def new_paste_from_json(
 
 def make_api(services: Services) -> bottle.Bottle:
     app = surface(services, json_error)
-    cfg, store = services.cfg, services.store
+    cfg, core = services.cfg, services.core
 
     def json_body() -> dict[str, Any]:
         return parse_json_object(read_body(bottle.request.environ, cfg.max_body_bytes))
@@ -155,7 +156,7 @@ def make_api(services: Services) -> bottle.Bottle:
     @app.get("/api/health")
     def health():
         now = services.now()
-        if not store.healthy():
+        if not healthy(core):
             raise Unavailable("the database cannot be read", code="unhealthy")
         return json_response(
             {
@@ -169,7 +170,7 @@ def make_api(services: Services) -> bottle.Bottle:
     def create():
         actor = services.actor(bottle.request)
         new = new_paste_from_json(json_body(), actor, password_header(bottle.request))
-        created = pastes.create(store, cfg, new, services.now(), services.kdf_gate)
+        created = pastes.create(core, new)
         base = services.base_url(bottle.request)
         body = paste_json(base, created.paste, with_content=False)
         if created.manage_token:
@@ -182,7 +183,7 @@ def make_api(services: Services) -> bottle.Bottle:
         query = bottle.request.query
         limit = query_int(query.get("limit"), "limit", DEFAULT_LIST_LIMIT)
         offset = query_int(query.get("offset"), "offset", 0)
-        rows = pastes.list_mine(store, actor, services.now(), limit, offset)
+        rows = pastes.list_mine(core, actor, limit, offset)
         base = services.base_url(bottle.request)
         return json_response(
             {
@@ -209,11 +210,10 @@ def make_api(services: Services) -> bottle.Bottle:
     def get(paste_id: str):
         actor = services.actor(bottle.request)
         secret = services.password_secret(bottle.request)
-        now = services.now()
         if bottle.request.method == "HEAD":  # HEAD never burns
-            paste = pastes.peek(store, services.throttle, paste_id, actor, now, **secret)
+            paste = pastes.peek(core, paste_id, actor, **secret)
         else:
-            paste = pastes.read(store, services.throttle, paste_id, actor, now, **secret)
+            paste = pastes.read(core, paste_id, actor, **secret)
         headers = {"Cache-Control": "no-store"} if paste.burn or paste.protected else {}
         return json_response(paste_json(services.base_url(bottle.request), paste), **headers)
 
@@ -227,13 +227,13 @@ def make_api(services: Services) -> bottle.Bottle:
         files = files_from_json(body)
         language = None if files else text_field(body, "syntax") or text_field(body, "language")
         change = pastes.Edit(title=text_field(body, "title"), files=files, language=language)
-        paste = pastes.edit(store, cfg, services.throttle, paste_id, actor, change, services.now())
+        paste = pastes.edit(core, paste_id, actor, change)
         return json_response(paste_json(services.base_url(bottle.request), paste))
 
     @app.delete("/api/v1/pastes/<paste_id>")
     def delete(paste_id: str):
         actor = services.actor(bottle.request)
-        pastes.delete(store, services.throttle, paste_id, actor, services.now())
+        pastes.delete(core, paste_id, actor)
         return json_response({"deleted": True})
 
     @app.post("/api/v1/pastes/<paste_id>/extend")
@@ -242,23 +242,15 @@ def make_api(services: Services) -> bottle.Bottle:
         seconds = positive_int_field(json_body(), "ttlSeconds")
         if seconds is None:
             raise Invalid("ttlSeconds is required", field="ttlSeconds")
-        expires = pastes.extend(
-            store, cfg, services.throttle, paste_id, actor, seconds, services.now()
-        )
+        expires = pastes.extend(core, paste_id, actor, seconds)
         return json_response({"publicId": paste_id, "expiresAt": iso(expires)})
 
     @app.get("/api/v1/pastes/<paste_id>/revisions")
     def revisions(paste_id: str):
         actor = services.actor(bottle.request)
-        now = services.now()
-        paste = pastes.peek(store, services.throttle, paste_id, actor, now, locked_ok=True)
-        if paste.burn:  # the history would show a burn paste without burning it
-            raise Forbidden("a burn-after-read paste has no readable history", code="burn_paste")
-        if paste.protected:
-            raise Forbidden("a password-protected paste has no readable history", code="sealed")
         return json_response(
             {
-                "publicId": paste.id,
+                "publicId": paste_id,
                 "revisions": [
                     {
                         "revision": r.number,
@@ -266,7 +258,7 @@ def make_api(services: Services) -> bottle.Bottle:
                         "createdAt": iso(r.created_at),
                         "files": [file_json(f) for f in r.files],
                     }
-                    for r in store.revisions(paste.id, now)
+                    for r in pastes.history(core, paste_id, actor)
                 ],
             }
         )
@@ -279,7 +271,7 @@ def make_api(services: Services) -> bottle.Bottle:
         limit = query_int(query.get("limit"), "limit", DEFAULT_LIST_LIMIT)
         offset = query_int(query.get("offset"), "offset", 0)
         with services.searching(bottle.request):
-            hits = find_pastes(store, text, actor, services.now(), limit, offset)
+            hits = find_pastes(core, text, actor, limit, offset)
         base = services.base_url(bottle.request)
         return json_response(
             {

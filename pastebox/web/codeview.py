@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from pastebox import render
 from pastebox.config import Config
-from pastebox.model import Paste, PasteFile
+from pastebox.core.model import Paste, PasteFile
 from pastebox.render import Highlighted
 from pastebox.web.context import Services
 

@@ -7,21 +7,19 @@ from dataclasses import dataclass, field
 
 import bottle
 
-from pastebox import accounts
 from pastebox.cache import LruCache
 from pastebox.config import Config
-from pastebox.crypto import KdfGate
+from pastebox.core import accounts
+from pastebox.core.context import Core
+from pastebox.core.model import Actor, User
 from pastebox.limits import (
     SEARCH_BUSY,
-    GuessThrottle,
     Slots,
     TokenBucket,
     WriteGate,
     client_key,
 )
-from pastebox.model import Actor, User
 from pastebox.render import Highlighted, Renderer
-from pastebox.store import Store
 from pastebox.web.convert import password_header
 from pastebox.web.csrf import VERIFIED as CSRF_VERIFIED
 
@@ -39,15 +37,11 @@ _HOST_RE = re.compile(r"[A-Za-z0-9.\-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{
 
 @dataclass(frozen=True)
 class Services:
-    cfg: Config
-    store: Store
-    now: Callable[[], float]
-    throttle: GuessThrottle
+    core: Core
     limiter: TokenBucket
     renderer: Renderer
     started_at: float
     render_cache: LruCache[Highlighted]
-    kdf_gate: KdfGate
     # Write requests run one at a time. The store serialises writes anyway; doing it for the
     # whole request keeps a second writer from waking on every GIL release of the first (each
     # SQLite call releases it): bench/FINDINGS.md measured 1,397 creates/s with the gate and
@@ -59,6 +53,14 @@ class Services:
     # And each client searches at most search_rate_limit times a minute, so that one client
     # cannot keep the gate's few slots to itself.
     search_limiter: TokenBucket = field(default_factory=lambda: TokenBucket(0, "searches"))
+
+    @property
+    def cfg(self) -> Config:
+        return self.core.cfg
+
+    @property
+    def now(self) -> Callable[[], float]:
+        return self.core.now
 
     def client(self, request: bottle.BaseRequest) -> str:
         """The client address: REMOTE_ADDR, which waitress has already rewritten from the
@@ -76,12 +78,12 @@ class Services:
 
     def password_secret(self, request: bottle.BaseRequest) -> dict:
         """The keyword arguments that let a read open a password paste: the password from the
-        request's header and the server's argon2 gate. Each argon2 run costs the client one
-        token of its write rate limit, as a write would, so no client can keep the gate full."""
+        request's header. Each argon2 run costs the client one token of its write rate limit,
+        as a write would, so no client can keep the gate full."""
         password = password_header(request)
         if password is not None:
             self.limiter.take(self.client(request), self.now())
-        return {"password": password, "gate": self.kdf_gate}
+        return {"password": password}
 
     def base_url(self, request: bottle.BaseRequest) -> str:
         """Absolute URL prefix for links: the configured one, else the request's scheme and Host."""
@@ -105,7 +107,7 @@ class Services:
         authorization = request.environ.get("HTTP_AUTHORIZATION", "")
         if key is None and authorization[:7].lower() == "bearer ":
             key = authorization[7:].strip()
-        user = accounts.user_for_key(self.store, key) if key else None
+        user = accounts.user_for_key(self.core, key) if key else None
         if user is None:
             user = self.session_user(request)
         return Actor(
@@ -129,6 +131,6 @@ class Services:
             user = None
             if SESSION_COOKIE in environ.get("HTTP_COOKIE", ""):
                 token = request.get_cookie(SESSION_COOKIE)
-                user = accounts.user_for_session(self.store, token, self.now())
+                user = accounts.user_for_session(self.core, token)
             environ[SESSION_USER_KEY] = user
         return environ[SESSION_USER_KEY]

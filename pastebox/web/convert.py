@@ -9,8 +9,8 @@ from typing import Any
 import bottle
 
 from pastebox.config import parse_ttl
-from pastebox.errors import Invalid, excerpt
-from pastebox.model import PasteFile
+from pastebox.core.errors import Invalid, excerpt
+from pastebox.core.model import PasteFile
 
 
 def iso(timestamp: float | None) -> str | None:

@@ -11,8 +11,8 @@ import re
 
 import bottle
 
-from pastebox import ids
-from pastebox.errors import Forbidden
+from pastebox.core import ids
+from pastebox.core.errors import Forbidden
 
 CSRF_COOKIE = "pastebox_csrf"
 CSRF_FIELD = "csrf"

@@ -10,10 +10,10 @@ from urllib.parse import quote
 
 import bottle
 
-from pastebox import ids, pastes
-from pastebox.errors import Invalid, NotFound
+from pastebox.core import ids, pastes
+from pastebox.core.errors import Invalid, NotFound
+from pastebox.core.model import NewFile, NewPaste, Paste, PasteFile
 from pastebox.limits import read_body
-from pastebox.model import NewFile, NewPaste, Paste, PasteFile
 from pastebox.web import pages, site
 from pastebox.web.api import paste_json
 from pastebox.web.context import Services
@@ -168,7 +168,7 @@ def raw_response(
 
 def make_curl(services: Services) -> bottle.Bottle:
     app = surface(services, negotiated_error)
-    cfg, store = services.cfg, services.store
+    cfg, core = services.cfg, services.core
 
     def create(name: str = ""):
         request = bottle.request
@@ -190,7 +190,7 @@ def make_curl(services: Services) -> bottle.Bottle:
             owner_id=actor.user_id,
             password=options.get("password"),
         )
-        created = pastes.create(store, cfg, new, services.now(), services.kdf_gate)
+        created = pastes.create(core, new)
         base = services.base_url(request)
         url = f"{base}/{created.paste.id}"
         headers = {"Location": url}
@@ -219,8 +219,8 @@ def make_curl(services: Services) -> bottle.Bottle:
         actor = services.actor(bottle.request)
         secret = services.password_secret(bottle.request)
         if bottle.request.method == "HEAD":  # HEAD never burns
-            return pastes.peek(store, services.throttle, paste_id, actor, services.now(), **secret)
-        return pastes.read(store, services.throttle, paste_id, actor, services.now(), **secret)
+            return pastes.peek(core, paste_id, actor, **secret)
+        return pastes.read(core, paste_id, actor, **secret)
 
     @app.get("/<paste_id>")
     def view(paste_id: str):

@@ -3,9 +3,9 @@ is wrong, and turned into a new paste or an edit."""
 
 from dataclasses import dataclass, field
 
-from pastebox.errors import Invalid
-from pastebox.model import NewFile, NewPaste, Paste, PasteFile
-from pastebox.pastes import Edit
+from pastebox.core.errors import Invalid
+from pastebox.core.model import NewFile, NewPaste, Paste, PasteFile
+from pastebox.core.pastes import Edit
 from pastebox.web.convert import TRUE_WORDS
 from pastebox.web.payload import Part
 

@@ -16,11 +16,12 @@ import bottle
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from pastebox import pastes, render
+from pastebox import render
 from pastebox.config import Config, parse_ttl
-from pastebox.errors import Forbidden, Invalid, PasteboxError, RateLimited, Unauthorized
-from pastebox.model import Actor, Paste, SearchHit, User
-from pastebox.search import find_pastes
+from pastebox.core import pastes
+from pastebox.core.errors import Forbidden, Invalid, PasteboxError, RateLimited, Unauthorized
+from pastebox.core.model import Actor, Paste, SearchHit, User
+from pastebox.core.search import find_pastes
 from pastebox.web.codeview import (  # noqa: F401 - TIMED_OUT_RENDER_SECONDS: re-exported
     CODE_MARK,
     TIMED_OUT_RENDER_SECONDS,
@@ -300,9 +301,7 @@ def view_page(services: Services, paste_id: str, language: str | None = None):
     """The paste, highlighted; a burn paste shows the interstitial instead (GET never burns),
     and a password paste a form asking for the password (sent back with POST)."""
     actor = services.actor(bottle.request)
-    paste = pastes.peek(
-        services.store, services.throttle, paste_id, actor, services.now(), locked_ok=True
-    )
+    paste = pastes.peek(services.core, paste_id, actor, locked_ok=True)
     if paste.locked:
         return unlock_page(paste)
     if paste.burn:
@@ -310,7 +309,7 @@ def view_page(services: Services, paste_id: str, language: str | None = None):
                     longer_than_a_page=longer_than_a_page(services.cfg, paste))  # fmt: skip
         return bottle.HTTPResponse(body, 200, Cache_Control="no-store")
     if bottle.request.method != "HEAD":
-        services.store.count_view(paste.id)
+        pastes.count_view(services.core, paste)
     token = _maker_token(services, paste)
     body = render_paste(services, paste, language=language, manage_token=token)
     # A private paste or a page showing a token: shared caches and the back-forward cache
@@ -334,9 +333,7 @@ def _maker_token(services: Services, paste: Paste) -> str:
         return ""
     actor = Actor(manage_token=cookie, client=services.client(bottle.request))
     try:
-        held = pastes.holds_token(
-            services.store, services.throttle, paste.id, actor, services.now()
-        )
+        held = pastes.holds_token(services.core, paste.id, actor)
     except RateLimited:
         return ""
     return cookie if held else ""
@@ -350,13 +347,10 @@ def reveal_page(services: Services, paste_id: str):
     check_csrf(fields.get(CSRF_FIELD))
     actor = services.actor(request)
     password = fields.get("password") or None
-    now = services.now()
     try:
-        paste = pastes.read(services.store, services.throttle, paste_id, actor, now,
-                            password=password, gate=services.kdf_gate)  # fmt: skip
+        paste = pastes.read(services.core, paste_id, actor, password=password)
     except (Unauthorized, Forbidden, RateLimited) as exc:
-        locked = pastes.peek(services.store, services.throttle, paste_id, actor, now,
-                             locked_ok=True)  # fmt: skip
+        locked = pastes.peek(services.core, paste_id, actor, locked_ok=True)
         if not locked.locked:
             raise
         response = unlock_page(locked, exc)
@@ -389,9 +383,7 @@ def search_page(services: Services, query: str, page_number: int) -> bottle.HTTP
         offset = (page_number - 1) * SEARCH_PAGE_SIZE
         try:
             with services.searching(bottle.request):
-                hits = find_pastes(
-                    services.store, query, actor, services.now(), SEARCH_PAGE_SIZE + 1, offset
-                )
+                hits = find_pastes(services.core, query, actor, SEARCH_PAGE_SIZE + 1, offset)
         except Invalid as exc:
             error, status = exc.message, exc.status
         more = len(hits) > SEARCH_PAGE_SIZE

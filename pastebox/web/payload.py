@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from pastebox.errors import Invalid, UnsupportedMedia, excerpt
+from pastebox.core.errors import Invalid, UnsupportedMedia, excerpt
 from pastebox.limits import read_body
 
 MAX_JSON_DEPTH = 32

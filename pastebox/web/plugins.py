@@ -8,7 +8,7 @@ from contextlib import nullcontext
 
 import bottle
 
-from pastebox.errors import Invalid, PasteboxError, RateLimited, Unavailable
+from pastebox.core.errors import Invalid, PasteboxError, RateLimited, Unavailable
 from pastebox.store import StoreError
 from pastebox.web.context import Services
 

@@ -10,10 +10,10 @@ import json
 
 import bottle
 
-from pastebox import pastes
-from pastebox.errors import Invalid, PasteboxError, RateLimited, Unavailable
+from pastebox.core import pastes
+from pastebox.core.errors import Invalid, PasteboxError, RateLimited, Unavailable
+from pastebox.core.model import Actor, Paste
 from pastebox.limits import read_body
-from pastebox.model import Actor, Paste
 from pastebox.web import pages
 from pastebox.web.context import TOKEN_COOKIE, Services
 from pastebox.web.convert import query_text, ttl_text
@@ -164,7 +164,7 @@ def _writing(services: Services):
 
 def make_site(services: Services) -> bottle.Bottle:
     app = surface(services, pages.negotiated_error)
-    store, throttle = services.store, services.throttle
+    core = services.core
 
     def actor_with_token(form_token: str = "") -> Actor:
         """The asker (whose manage token is the header's or the cookie's), or the typed one."""
@@ -178,7 +178,7 @@ def make_site(services: Services) -> bottle.Bottle:
 
     @app.get("/<paste_id>/fork")  # under the paste's path, where its maker's cookie goes
     def fork_form(paste_id: str):
-        paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
+        paste = pastes.peek(core, paste_id, actor_with_token())
         if paste.burn or paste.is_e2ee:
             raise Invalid("burn-after-read and encrypted pastes cannot be copied into a new one")
         if paste.size > services.cfg.page_max_bytes:
@@ -203,13 +203,7 @@ def make_site(services: Services) -> bottle.Bottle:
             ttl = ttl_text(form.ttl) if form.ttl else None
             make = e2ee_paste if form.e2ee else new_paste
             with _writing(services):
-                created = pastes.create(
-                    store,
-                    services.cfg,
-                    make(form, ttl, actor.user_id),
-                    services.now(),
-                    services.kdf_gate,
-                )
+                created = pastes.create(core, make(form, ttl, actor.user_id))
         except PasteboxError as exc:  # a TooLarge body was not read: nothing to keep then
             if as_json:
                 return error_response(exc, json_error)
@@ -236,7 +230,7 @@ def make_site(services: Services) -> bottle.Bottle:
         return user is None or paste.owner_id != user.id
 
     def editable(paste_id: str) -> Paste:
-        paste = pastes.peek(store, throttle, paste_id, actor_with_token(), services.now())
+        paste = pastes.peek(core, paste_id, actor_with_token())
         if paste.burn or paste.is_e2ee:
             raise Invalid("burn-after-read and encrypted pastes are edited through the API")
         if not all(f.is_text for f in paste.files):
@@ -267,10 +261,7 @@ def make_site(services: Services) -> bottle.Bottle:
             if need_token and not form.token:
                 raise Invalid("enter the paste's manage token to change it", field="token")
             with _writing(services):
-                pastes.edit(
-                    store, services.cfg, throttle, paste_id, actor_with_token(form.token),
-                    edit_of(form, paste), services.now(),
-                )  # fmt: skip
+                pastes.edit(core, paste_id, actor_with_token(form.token), edit_of(form, paste))
         except PasteboxError as exc:
             return form_page(services, form, mode="edit", paste=paste, error=exc,
                              need_token=need_token)  # fmt: skip
@@ -280,8 +271,7 @@ def make_site(services: Services) -> bottle.Bottle:
         """The paste the delete page asks about. Deleting takes the manage token (or owning the
         paste), never the password: a password paste stays locked here, so the page shows
         nothing sealed (not even the title; it is named by its id)."""
-        return pastes.peek(store, throttle, paste_id, actor_with_token(), services.now(),
-                           locked_ok=True)  # fmt: skip
+        return pastes.peek(core, paste_id, actor_with_token(), locked_ok=True)
 
     @app.get("/<paste_id>/delete")
     def delete_form(paste_id: str):
@@ -301,8 +291,7 @@ def make_site(services: Services) -> bottle.Bottle:
             if need_token and not form.token:
                 raise Invalid("enter the paste's manage token to delete it", field="token")
             with _writing(services):
-                pastes.delete(store, throttle, paste_id, actor_with_token(form.token),
-                              services.now())  # fmt: skip
+                pastes.delete(core, paste_id, actor_with_token(form.token))
         except PasteboxError as exc:
             body = pages.page("delete.tpl", paste=paste, error=exc.message, need_token=need_token)
             return bottle.HTTPResponse(body, exc.status, Content_Type=pages.HTML_TYPE)

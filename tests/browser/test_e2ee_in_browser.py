@@ -11,7 +11,7 @@ import pytest
 from conftest import fetch
 
 from browser.conftest import PROBLEMS
-from pastebox.crypto import (
+from pastebox.core.crypto import (
     b64url,
     b64url_decode,
     e2ee_key_from_fragment,

@@ -5,8 +5,8 @@ import unicodedata
 
 from pastebox import render
 from pastebox.config import Config
-from pastebox.errors import Invalid, excerpt
-from pastebox.model import EXPOSURES
+from pastebox.core.errors import Invalid, excerpt
+from pastebox.core.model import EXPOSURES
 
 MAX_TITLE_CHARS = 255
 MAX_NAME_CHARS = 255

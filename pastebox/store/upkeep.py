@@ -5,7 +5,7 @@ import json
 import sqlite3
 from collections import Counter
 
-from pastebox.model import Purged
+from pastebox.core.model import Purged
 
 AUTO_VACUUM_INCREMENTAL = 2  # PRAGMA auto_vacuum's number for INCREMENTAL
 

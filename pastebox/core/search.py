@@ -4,11 +4,11 @@ FTS5, and the search itself, within bounds (the SQL is store_search's)."""
 import dataclasses
 import re
 
-from pastebox.errors import Invalid
-from pastebox.model import Actor, SearchHit
-from pastebox.pastes import MAX_LIST_LIMIT
-from pastebox.store import Store
-from pastebox.validation import clean_language
+from pastebox.core.context import Core
+from pastebox.core.errors import Invalid
+from pastebox.core.model import Actor, SearchHit
+from pastebox.core.pastes import MAX_LIST_LIMIT
+from pastebox.core.validation import clean_language
 
 MAX_SEARCH_TERMS = 16
 MAX_QUERY_CHARS = 500
@@ -73,17 +73,17 @@ def parse_search(query: str) -> SearchQuery:
 
 
 def find_pastes(
-    store: Store, query: str, actor: Actor, now: float, limit: int = 20, offset: int = 0
+    core: Core, query: str, actor: Actor, limit: int = 20, offset: int = 0
 ) -> list[SearchHit]:
     """Public pastes (and the actor's own) matching `query`; see parse_search for the syntax."""
     if not (1 <= limit <= MAX_LIST_LIMIT) or not (0 <= offset <= MAX_SEARCH_OFFSET):
         raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0..{MAX_SEARCH_OFFSET}")
     parsed = parse_search(query)
-    return store.search(
+    return core.store.search(
         parsed.match,
         language=parsed.language,
         viewer_id=actor.user_id,
-        now=now,
+        now=core.now(),
         limit=limit,
         offset=offset,
     )

@@ -12,19 +12,19 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from pastebox import store_search
-from pastebox.ids import token_matches
-from pastebox.migrations import MIGRATIONS, statements
-from pastebox.model import (
+from pastebox.core.ids import token_matches
+from pastebox.core.model import (
     Paste,
     PasteFile,
     PasteSummary,
     Revision,
     SearchHit,
 )
-from pastebox.store_search import LIVE
-from pastebox.store_upkeep import Upkeep, bury
-from pastebox.store_users import UserTables
+from pastebox.store import search as store_search
+from pastebox.store.migrate import MIGRATIONS, statements
+from pastebox.store.search import LIVE
+from pastebox.store.upkeep import Upkeep, bury
+from pastebox.store.users import UserTables
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,11 @@ import dataclasses
 import json
 import re
 
-from pastebox import crypto, ids, render
+from pastebox import render
 from pastebox.config import Config
-from pastebox.errors import (
+from pastebox.core import crypto, ids
+from pastebox.core.context import Core
+from pastebox.core.errors import (
     Forbidden,
     Gone,
     Invalid,
@@ -20,8 +22,7 @@ from pastebox.errors import (
     Unauthorized,
     excerpt,
 )
-from pastebox.limits import GuessThrottle
-from pastebox.model import (
+from pastebox.core.model import (
     Actor,
     Created,
     NewFile,
@@ -29,9 +30,9 @@ from pastebox.model import (
     Paste,
     PasteFile,
     PasteSummary,
+    Revision,
 )
-from pastebox.store import FileRow, PasteAuth, Store
-from pastebox.validation import (
+from pastebox.core.validation import (
     clean_exposure,
     clean_language,
     clean_name,
@@ -39,6 +40,8 @@ from pastebox.validation import (
     clean_title,
     clean_ttl,
 )
+from pastebox.limits import GuessThrottle
+from pastebox.store import FileRow, PasteAuth, Store
 
 MAX_LIST_LIMIT = 100
 TOMBSTONE_SECONDS = 30 * 86400
@@ -137,10 +140,9 @@ def _missing(store: Store, paste_id: str, now: float, actor: Actor | None = None
     return NotFound("no such paste")
 
 
-def authorize_change(
-    store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
-) -> PasteAuth:
+def authorize_change(core: Core, paste_id: str, actor: Actor, now: float) -> PasteAuth:
     """The paste's auth record if the actor owns it or holds its manage token."""
+    store, throttle = core.store, core.throttle
     if not ids.is_paste_id(paste_id):
         raise NotFound("no such paste")
     auth = store.get_auth(paste_id, now)
@@ -167,11 +169,10 @@ def authorize_change(
 # -- operations ------------------------------------------------------------------------------
 
 
-def create(
-    store: Store, cfg: Config, new: NewPaste, now: float, gate: crypto.KdfGate | None = None
-) -> Created:
+def create(core: Core, new: NewPaste) -> Created:
     """Store a new paste; with a password, everything but its timing and size is sealed (and
-    `gate` bounds the key derivation)."""
+    the core's gate bounds the key derivation)."""
+    store, cfg, now = core.store, core.cfg, core.now()
     title = clean_title(new.title)
     exposure = clean_exposure(new.exposure)
     ttl = clean_ttl(new.ttl, cfg)
@@ -188,7 +189,7 @@ def create(
     seal, key = None, None
     if password is not None:
         params = crypto.new_kdf_params()
-        seal, key = params.to_json(), crypto.derive_key(password, params, _needed(gate))
+        seal, key = params.to_json(), crypto.derive_key(password, params, core.kdf_gate)
     for _ in range(_ID_ATTEMPTS):
         paste = Paste(
             id=ids.new_paste_id(), title=title if key is None else "", created_at=now, updated_at=now,
@@ -243,13 +244,6 @@ def _check_quota(
 # -- password-protected pastes: one sealed record, bound to the paste id ---------------------
 
 
-def _needed(gate: crypto.KdfGate | None) -> crypto.KdfGate:
-    # The server's one gate is what bounds concurrent argon2 runs; a private one would not.
-    if gate is None:
-        raise TypeError("deriving a paste key needs the server's KdfGate")
-    return gate
-
-
 def _sealed_row(key: bytes, paste_id: str, title: str, rows: list[FileRow]) -> FileRow:
     """The title and files as one XChaCha20-Poly1305 record; the id is the associated data, so
     a record copied onto another paste does not open."""
@@ -267,21 +261,18 @@ def _sealed_row(key: bytes, paste_id: str, title: str, rows: list[FileRow]) -> F
     return FileRow(name=SEALED_NAME, language=None, content=sealed, text=None)
 
 
-def unlock(
-    paste: Paste, password: str | None, throttle: GuessThrottle, gate: crypto.KdfGate | None,
-    now: float,
-) -> Paste:  # fmt: skip
+def unlock(core: Core, paste: Paste, password: str | None) -> Paste:
     """A password paste with its title and files opened; 401 without a password, 403 for a
     wrong one (counted: too many and the paste answers 429 for a while). Burns nothing."""
     if not paste.locked:
         return paste
     if not password:
         raise Unauthorized("this paste is protected by a password", code="password_required")
-    target = "password:" + paste.id
-    stamp = throttle.begin(target, now)  # counted as wrong until it opens the record
+    throttle, target = core.throttle, "password:" + paste.id
+    stamp = throttle.begin(target, core.now())  # counted as wrong until it opens the record
     try:
         params = crypto.KdfParams.from_json(paste.seal or "")
-        key = crypto.derive_key(password, params, _needed(gate))
+        key = crypto.derive_key(password, params, core.kdf_gate)
         record = json.loads(crypto.unseal(key, paste.files[0].content, paste.id.encode("ascii")))
     except crypto.OpenFailed:
         raise Forbidden("wrong password", code="wrong_password") from None
@@ -298,15 +289,15 @@ def unlock(
 
 
 def peek(
-    store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float,
-    *, password: str | None = None, gate: crypto.KdfGate | None = None, locked_ok: bool = False,
-) -> Paste:  # fmt: skip
+    core: Core, paste_id: str, actor: Actor, *, password: str | None = None, locked_ok: bool = False
+) -> Paste:
     """A live paste the actor may see, without consuming a burn paste or counting a view.
 
     A password paste is opened with `password` (see unlock), or returned still locked when
     `locked_ok` (a page that asks for the password)."""
     if not ids.is_paste_id(paste_id):
         raise NotFound("no such paste")
+    store, now = core.store, core.now()
     paste = store.get_paste(paste_id, now)
     if paste is None:
         raise _missing(store, paste_id, now, actor)
@@ -315,24 +306,23 @@ def peek(
     # token always counts), and a throttled wrong one is the same 404.
     if not can_read(paste, actor):
         try:
-            held = holds_token(store, throttle, paste_id, actor, now)
+            held = holds_token(core, paste_id, actor)
         except RateLimited:  # a private paste answers as a missing one, throttled or not
             held = False
         if not held:
             raise NotFound("no such paste")
     if paste.locked and not locked_ok:
-        return unlock(paste, password, throttle, gate, now)
+        return unlock(core, paste, password)
     return paste
 
 
-def holds_token(
-    store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
-) -> bool:
+def holds_token(core: Core, paste_id: str, actor: Actor) -> bool:
     """Whether the actor sent this paste's manage token; wrong guesses count against the paste
     and the client (and once there are too many, RateLimited); see _token_is_right."""
     if not actor.manage_token:
         return False
-    return _token_is_right(store.get_auth(paste_id, now), throttle, paste_id, actor, now)
+    now = core.now()
+    return _token_is_right(core.store.get_auth(paste_id, now), core.throttle, paste_id, actor, now)
 
 
 def _token_is_right(
@@ -348,13 +338,11 @@ def _token_is_right(
     return False
 
 
-def read(
-    store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float,
-    *, password: str | None = None, gate: crypto.KdfGate | None = None,
-) -> Paste:  # fmt: skip
+def read(core: Core, paste_id: str, actor: Actor, *, password: str | None = None) -> Paste:
     """A read that counts: claims (and so deletes) a burn paste, counts a view otherwise. A
     password paste is opened first, so a wrong password never burns it."""
-    paste = peek(store, throttle, paste_id, actor, now, password=password, gate=gate)
+    paste = peek(core, paste_id, actor, password=password)
+    store, now = core.store, core.now()
     if paste.burn:
         claimed = store.claim_burned(paste_id, now)
         if claimed is None:
@@ -368,12 +356,10 @@ def read(
     return dataclasses.replace(paste, views=paste.views + 1)
 
 
-def edit(
-    store: Store, cfg: Config, throttle: GuessThrottle, paste_id: str, actor: Actor, change: Edit,
-    now: float,
-) -> Paste:  # fmt: skip
+def edit(core: Core, paste_id: str, actor: Actor, change: Edit) -> Paste:
     """Apply a change as a new revision; the previous one stays in the history."""
-    auth = authorize_change(store, throttle, paste_id, actor, now)
+    store, cfg, now = core.store, core.cfg, core.now()
+    auth = authorize_change(core, paste_id, actor, now)
     if auth.sealed:
         raise Invalid("a password-protected paste cannot be edited; make a new one")
     if change.title is None and change.files is None and change.language is None:
@@ -418,18 +404,17 @@ def edit(
     return updated
 
 
-def delete(store: Store, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float) -> None:
-    authorize_change(store, throttle, paste_id, actor, now)
-    if not store.delete_paste(paste_id, now):
+def delete(core: Core, paste_id: str, actor: Actor) -> None:
+    now = core.now()
+    authorize_change(core, paste_id, actor, now)
+    if not core.store.delete_paste(paste_id, now):
         raise NotFound("no such paste")
 
 
-def extend(
-    store: Store, cfg: Config, throttle: GuessThrottle, paste_id: str, actor: Actor, seconds: int,
-    now: float,
-) -> float | None:  # fmt: skip
+def extend(core: Core, paste_id: str, actor: Actor, seconds: int) -> float | None:
     """Push the expiry `seconds` further (a paste that never expires stays so); new expiry."""
-    auth = authorize_change(store, throttle, paste_id, actor, now)
+    store, cfg, now = core.store, core.cfg, core.now()
+    auth = authorize_change(core, paste_id, actor, now)
     if seconds <= 0:
         raise Invalid("ttlSeconds must be a positive integer", field="ttlSeconds")
     if auth.expires_at is None:
@@ -445,14 +430,29 @@ def extend(
     return expires
 
 
-def list_mine(
-    store: Store, actor: Actor, now: float, limit: int, offset: int
-) -> list[PasteSummary]:
+def list_mine(core: Core, actor: Actor, limit: int, offset: int) -> list[PasteSummary]:
     if actor.user_id is None:
         raise Unauthorized("an API key is needed to list your pastes")
     if not (1 <= limit <= MAX_LIST_LIMIT) or offset < 0:
         raise Invalid(f"limit must be 1..{MAX_LIST_LIMIT} and offset 0 or more")
-    return store.list_by_owner(actor.user_id, now, limit, offset)
+    return core.store.list_by_owner(actor.user_id, core.now(), limit, offset)
+
+
+def count_view(core: Core, paste: Paste) -> None:
+    """Count a view of a paste shown by peek (a page): read() counts its own."""
+    if not paste.burn:
+        core.store.count_view(paste.id)
+
+
+def history(core: Core, paste_id: str, actor: Actor) -> list[Revision]:
+    """Every revision of a paste the actor may see, oldest first. A burn paste has none to
+    show (showing it would not burn it), nor does a password paste (its history is sealed)."""
+    paste = peek(core, paste_id, actor, locked_ok=True)
+    if paste.burn:
+        raise Forbidden("a burn-after-read paste has no readable history", code="burn_paste")
+    if paste.protected:
+        raise Forbidden("a password-protected paste has no readable history", code="sealed")
+    return core.store.revisions(paste.id, core.now())
 
 
 def sweep_cutoff(now: float) -> float:

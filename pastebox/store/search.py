@@ -5,7 +5,7 @@ import json
 import secrets
 import sqlite3
 
-from pastebox.model import SearchHit
+from pastebox.core.model import SearchHit
 
 # The one expiry filter: a paste whose time has come is never served, whether or not the
 # janitor has deleted it yet.

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from pastebox.model import ApiKey, User
+from pastebox.core.model import ApiKey, User
 
 
 class UserTables:

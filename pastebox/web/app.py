@@ -7,8 +7,9 @@ import bottle
 
 from pastebox.cache import LruCache
 from pastebox.config import Config
-from pastebox.crypto import KdfGate
-from pastebox.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, TooLarge
+from pastebox.core.context import Core
+from pastebox.core.crypto import KdfGate
+from pastebox.core.errors import Invalid, MethodNotAllowed, NotFound, PasteboxError, TooLarge
 from pastebox.limits import SEARCH_BUSY, GuessThrottle, Slots, TokenBucket, WriteGate
 from pastebox.render import Renderer, cached_size
 from pastebox.store import Store
@@ -99,21 +100,24 @@ def create_app(
 ) -> bottle.Bottle:
     """A complete pastebox WSGI app over `store`; `now` is the clock every rule reads."""
     write_gate = WriteGate(config.write_wait)
-    services = Services(
-        cfg=config,
+    core = Core(
         store=store,
+        cfg=config,
         now=now,
         throttle=GuessThrottle(),
-        limiter=TokenBucket(config.rate_limit),
-        renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
-        started_at=now(),
-        render_cache=LruCache(config.render_cache_mb * 1024 * 1024, cached_size, clock=now),
         kdf_gate=KdfGate(
             config.password_kdf_slots,
             config.password_kdf_wait,
             write_gate.paused,
             config.password_kdf_queue,
         ),
+    )
+    services = Services(
+        core=core,
+        limiter=TokenBucket(config.rate_limit),
+        renderer=renderer or Renderer(timeout=config.render_timeout, workers=config.render_workers),
+        started_at=now(),
+        render_cache=LruCache(config.render_cache_mb * 1024 * 1024, cached_size, clock=now),
         write_gate=write_gate,
         search_gate=Slots(
             config.search_slots, config.search_queue, config.search_wait, SEARCH_BUSY

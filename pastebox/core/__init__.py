@@ -1,0 +1,1 @@
+"""The domain: pastes, accounts, access rules, validation and search, with no HTTP."""

@@ -1,0 +1,1 @@
+"""Foreign paste APIs, one module each, translating their requests onto pastebox.core."""
