@@ -11,20 +11,28 @@ from urllib.parse import quote
 
 import pytest
 import webtest
-from conftest import FakeClock
+from helpers import CURL, PASTES, FakeClock, multipart
 from webtest import TestRequest
 
 from pastebox.config import load_config
 from pastebox.store import Store, open_store
 from pastebox.web.app import create_app
 
-PASTES = "/api/v1/pastes"
-CURL = {"Accept": "*/*"}
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+
+
 JSON_TYPE = {"Content-Type": "application/json"}
+
+
 MAX_PASTE_BYTES = 64 * 1024
+
+
 SENTINEL = b"keep me \x00\r\n\tbyte-exact \xe2\x9c\x93\n"  # stored first, checked after every test
+
+
 TARGET = "the target of PATCH and extend\n"
+
+
 # What a Python traceback or bottle's debug page would put in a body.
 TRACEBACK_MARKS = (b"Traceback", b'File "', b'.py", line', b"Internal Server Error", b"<pre>")
 
@@ -92,12 +100,6 @@ def assert_refused(res, *, json_shape: bool) -> None:
         assert res.body.lstrip().startswith(b"<!doctype html>")
 
 
-def multipart(*sections: bytes, boundary: bytes = b"b0undary") -> bytes:
-    """A multipart body from raw sections (header lines, blank line, data), closed properly."""
-    body = b"".join(b"--" + boundary + b"\r\n" + section + b"\r\n" for section in sections)
-    return body + b"--" + boundary + b"--\r\n"
-
-
 def file_part(filename: bytes, data: bytes = b"x\n", name: bytes = b"file") -> bytes:
     disposition = b'form-data; name="' + name + b'"; filename="' + filename + b'"'
     return b"Content-Disposition: " + disposition + b"\r\n\r\n" + data
@@ -107,7 +109,10 @@ def field_part(name: bytes, data: bytes) -> bytes:
     return b'Content-Disposition: form-data; name="' + name + b'"\r\n\r\n' + data
 
 
-MULTIPART = "multipart/form-data; boundary=b0undary"
+B0UNDARY = "b0undary"
+
+
+MULTIPART = f"multipart/form-data; boundary={B0UNDARY}"
 
 
 # -- the JSON API: bodies that are not a usable JSON object ----------------------------------
@@ -138,7 +143,7 @@ NOT_AN_OBJECT = {
     "null": b"null",
     "true": b"true",
     "form-urlencoded": b"content=x&title=y",
-    "multipart": multipart(field_part(b"content", b"x")),
+    "multipart": multipart(field_part(b"content", b"x"), boundary=B0UNDARY)[0],
     "nul-bytes": b"\x00" * 64,
     "bom-then-json": b'\xef\xbb\xbf{"content": "x"}',
 }
@@ -249,6 +254,7 @@ BAD_EDITS = {
     for k, v in BAD_CREATE_FIELDS.items()
     if not k.startswith(("burn", "e2ee", "exposure", "ttl", "preset", "no-content", "empty"))
 }
+
 BAD_EDITS.update(
     {
         "nothing-to-change": {},
@@ -302,55 +308,55 @@ def test_an_extend_with_a_bad_ttl_is_refused(server, body):
 BAD_CURL_POSTS = {
     "empty-body": ("/", b"", None),
     "empty-text-body": ("/", b"", "text/plain"),
-    "multipart-without-boundary": ("/", multipart(field_part(b"content", b"x")),
+    "multipart-without-boundary": ("/", multipart(field_part(b"content", b"x"), boundary=B0UNDARY)[0],
                                    "multipart/form-data"),
-    "multipart-empty-boundary": ("/", multipart(field_part(b"content", b"x")),
+    "multipart-empty-boundary": ("/", multipart(field_part(b"content", b"x"), boundary=B0UNDARY)[0],
                                  "multipart/form-data; boundary="),
-    "multipart-huge-boundary": ("/", multipart(field_part(b"content", b"x")),
+    "multipart-huge-boundary": ("/", multipart(field_part(b"content", b"x"), boundary=B0UNDARY)[0],
                                 "multipart/form-data; boundary=" + "b" * 201),
-    "multipart-other-boundary": ("/", multipart(field_part(b"content", b"x")),
+    "multipart-other-boundary": ("/", multipart(field_part(b"content", b"x"), boundary=B0UNDARY)[0],
                                  "multipart/form-data; boundary=other"),
-    "multipart-not-closed": ("/", multipart(field_part(b"content", b"x"))[:-14], MULTIPART),
+    "multipart-not-closed": ("/", multipart(field_part(b"content", b"x"), boundary=B0UNDARY)[0][:-14], MULTIPART),
     "multipart-garbage": ("/", b"\x00\xff garbage \r\n\r\n", MULTIPART),
     "multipart-no-headers": ("/", b"--b0undary\r\n\r\n--b0undary--", MULTIPART),
     "multipart-no-blank-line": ("/", b"--b0undary\r\nContent-Disposition: form-data\r\n--b0undary--",
                                 MULTIPART),
-    "multipart-not-form-data": ("/", multipart(b"Content-Disposition: attachment\r\n\r\nx"),
+    "multipart-not-form-data": ("/", multipart(b"Content-Disposition: attachment\r\n\r\nx", boundary=B0UNDARY)[0],
                                 MULTIPART),
     "multipart-only-closing": ("/", b"--b0undary--\r\n", MULTIPART),
-    "multipart-unknown-field": ("/", multipart(field_part(b"colour", b"red")), MULTIPART),
-    "multipart-empty-content": ("/", multipart(field_part(b"content", b"")), MULTIPART),
-    "multipart-empty-file": ("/", multipart(file_part(b"a.txt", b"")), MULTIPART),
+    "multipart-unknown-field": ("/", multipart(field_part(b"colour", b"red"), boundary=B0UNDARY)[0], MULTIPART),
+    "multipart-empty-content": ("/", multipart(field_part(b"content", b""), boundary=B0UNDARY)[0], MULTIPART),
+    "multipart-empty-file": ("/", multipart(file_part(b"a.txt", b""), boundary=B0UNDARY)[0], MULTIPART),
     "multipart-title-not-utf8": ("/", multipart(field_part(b"content", b"x"),
-                                                field_part(b"title", b"\xff\xfe")), MULTIPART),
+                                                field_part(b"title", b"\xff\xfe"), boundary=B0UNDARY)[0], MULTIPART),
     "multipart-bad-burn": ("/", multipart(field_part(b"content", b"x"),
-                                          field_part(b"burn", b"maybe")), MULTIPART),
+                                          field_part(b"burn", b"maybe"), boundary=B0UNDARY)[0], MULTIPART),
     "multipart-bad-ttl": ("/", multipart(field_part(b"content", b"x"),
-                                         field_part(b"ttl", b"later")), MULTIPART),
-    "multipart-too-many-files": ("/", multipart(*(file_part(b"f%d" % i) for i in range(21))),
+                                         field_part(b"ttl", b"later"), boundary=B0UNDARY)[0], MULTIPART),
+    "multipart-too-many-files": ("/", multipart(*(file_part(b"f%d" % i) for i in range(21)), boundary=B0UNDARY)[0],
                                  MULTIPART),
-    "multipart-too-many-parts": ("/", multipart(*(field_part(b"title", b"t") for i in range(300))),
+    "multipart-too-many-parts": ("/", multipart(*(field_part(b"title", b"t") for i in range(300)), boundary=B0UNDARY)[0],
                                  MULTIPART),
-    "multipart-same-name-twice": ("/", multipart(file_part(b"a.py"), file_part(b"a.py")),
+    "multipart-same-name-twice": ("/", multipart(file_part(b"a.py"), file_part(b"a.py"), boundary=B0UNDARY)[0],
                                   MULTIPART),
-    "filename-traversal": ("/", multipart(file_part(b"../../etc/passwd")), MULTIPART),
-    "filename-absolute": ("/", multipart(file_part(b"/etc/passwd")), MULTIPART),
-    "filename-windows": ("/", multipart(file_part(b"C:\\\\x")), MULTIPART),
-    "filename-nul": ("/", multipart(file_part(b"a\x00b.txt")), MULTIPART),
-    "filename-cr": ("/", multipart(file_part(b"a\rb.txt")), MULTIPART),
-    "filename-lf": ("/", multipart(file_part(b"a\nb.txt")), MULTIPART),
-    "filename-crlf": ("/", multipart(file_part(b"a\r\nb.txt")), MULTIPART),
-    "filename-crlf-header": ("/", multipart(file_part(b"a\r\nContent-Type: text/html\r\n")),
+    "filename-traversal": ("/", multipart(file_part(b"../../etc/passwd"), boundary=B0UNDARY)[0], MULTIPART),
+    "filename-absolute": ("/", multipart(file_part(b"/etc/passwd"), boundary=B0UNDARY)[0], MULTIPART),
+    "filename-windows": ("/", multipart(file_part(b"C:\\\\x"), boundary=B0UNDARY)[0], MULTIPART),
+    "filename-nul": ("/", multipart(file_part(b"a\x00b.txt"), boundary=B0UNDARY)[0], MULTIPART),
+    "filename-cr": ("/", multipart(file_part(b"a\rb.txt"), boundary=B0UNDARY)[0], MULTIPART),
+    "filename-lf": ("/", multipart(file_part(b"a\nb.txt"), boundary=B0UNDARY)[0], MULTIPART),
+    "filename-crlf": ("/", multipart(file_part(b"a\r\nb.txt"), boundary=B0UNDARY)[0], MULTIPART),
+    "filename-crlf-header": ("/", multipart(file_part(b"a\r\nContent-Type: text/html\r\n"), boundary=B0UNDARY)[0],
                              MULTIPART),
     "filename-unclosed-quote": ("/", multipart(b'Content-Disposition: form-data; name="file"; '
-                                               b'filename="a.txt\r\n\r\nx'), MULTIPART),
-    "filename-text-after-quote": ("/", multipart(file_part(b'"><img src=x>.html')), MULTIPART),
-    "filename-dotdot": ("/", multipart(file_part(b"..")), MULTIPART),
-    "filename-too-long": ("/", multipart(file_part(b"a" * 256)), MULTIPART),
+                                               b'filename="a.txt\r\n\r\nx', boundary=B0UNDARY)[0], MULTIPART),
+    "filename-text-after-quote": ("/", multipart(file_part(b'"><img src=x>.html'), boundary=B0UNDARY)[0], MULTIPART),
+    "filename-dotdot": ("/", multipart(file_part(b".."), boundary=B0UNDARY)[0], MULTIPART),
+    "filename-too-long": ("/", multipart(file_part(b"a" * 256), boundary=B0UNDARY)[0], MULTIPART),
     "name-field-traversal": ("/", multipart(field_part(b"content", b"x"),
-                                            field_part(b"name", b"../x")), MULTIPART),
+                                            field_part(b"name", b"../x"), boundary=B0UNDARY)[0], MULTIPART),
     "name-field-not-utf8": ("/", multipart(field_part(b"content", b"x"),
-                                           field_part(b"name", b"\xff")), MULTIPART),
+                                           field_part(b"name", b"\xff"), boundary=B0UNDARY)[0], MULTIPART),
     "query-title-not-utf8": ("/?title=%FF%FE", b"x", None),
     "query-title-crlf": ("/?title=a%0D%0Ab", b"x", None),
     "query-title-too-long": ("/?title=" + "t" * 256, b"x", None),
@@ -503,7 +509,7 @@ def test_a_paste_just_over_the_paste_limit_is_413(server, path):
 
 def test_files_of_a_multipart_paste_together_over_the_limit_are_413(server):
     half = b"x" * (MAX_PASTE_BYTES // 2 + 1)
-    body = multipart(file_part(b"a.txt", half), file_part(b"b.txt", half))
+    body = multipart(file_part(b"a.txt", half), file_part(b"b.txt", half), boundary=B0UNDARY)[0]
     res = server.app.post("/", body, headers={**CURL, "Content-Type": MULTIPART}, status=413)
     assert_refused(res, json_shape=True)
 

@@ -6,12 +6,14 @@ them with a 400 in its own shape and stores nothing."""
 from urllib.parse import quote
 
 import pytest
-from expect import assert_json_error
-from test_site import block, post_form
+from helpers import PASTES, assert_json_error, block, post_form
 
-PASTES = "/api/v1/pastes"
 RLO = "\u202e"
+
+
 SPOOFED = f"invoice{RLO}fdp.exe"  # shows as "invoiceexe.pdf"
+
+
 # Unicode's Bidi_Control property, all twelve.
 EVERY_CONTROL = [
     *"\u061c\u200e\u200f",

@@ -3,7 +3,7 @@ safe to share between threads."""
 
 import threading
 
-from conftest import FakeClock
+from helpers import FakeClock
 
 from pastebox.cache import LruCache
 

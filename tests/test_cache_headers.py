@@ -2,12 +2,10 @@
 public pastes and static files stay cacheable."""
 
 import pytest
-from test_pages import BROWSER, create, page
+from helpers import BROWSER, PASTES, create, page
 
 from pastebox.core.accounts import add_user, start_session
 from pastebox.web.context import SESSION_COOKIE
-
-PASTES = "/api/v1/pastes"
 
 
 @pytest.fixture

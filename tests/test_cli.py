@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import LISTEN_RE, ROOT, SERVER_START_TIMEOUT, fetch
+from helpers import CLI_TIMEOUT, LISTEN_RE, ROOT, SERVER_START_TIMEOUT, fetch
 
 from pastebox.config import settings
 from pastebox.core import pastes
@@ -20,8 +20,9 @@ from pastebox.core.model import NewFile, NewPaste
 from pastebox.store import open_store
 from pastebox.version import __version__
 
-CLI_TIMEOUT = 30
 STOP_TIMEOUT = 20
+
+
 API_KEY = r"[A-Za-z0-9_-]{43}"
 
 
@@ -191,6 +192,8 @@ def test_the_database_may_come_from_the_environment(run, tmp_path, start_server)
 # A database that cannot be opened: a bad setting wrongly accepted then fails fast, with another
 # message, instead of starting a server.
 UNOPENABLE_DB = "/nonexistent-directory/pastebox.db"
+
+
 BAD_SETTINGS = {
     "unknown-env-setting": ((), {"PASTEBOX_NOPE": "1"}, "", "PASTEBOX_NOPE"),
     "bad-flag-value": (("--port", "x"), {}, "", "port"),

@@ -9,13 +9,17 @@ from collections.abc import Callable
 
 import nacl.secret
 import pytest
-from test_client import home, one_line, pastebox, serve  # noqa: F401 - fixtures used by name
+from helpers import one_line, serve
 
 from pastebox import client
 from pastebox.core import crypto
 
 ID = "ABCDEFGHIJ"
+
+
 ESC = "\x1b"
+
+
 Handler = Callable[[object], None]
 
 
@@ -49,6 +53,8 @@ def paste_json(**fields) -> bytes:
 
 
 NESTED = b"[" * 100_000 + b"]" * 100_000
+
+
 # Each a reply to `pastebox get ID`: every one must end in one line and exit 1.
 MALFORMED = {
     "not-json": reply(b"<html>hello</html>", content_type="text/html"),

@@ -4,7 +4,7 @@ the expiry choices the form offers from them."""
 import re
 
 import pytest
-from test_pages import csrf
+from helpers import csrf
 
 from pastebox.config import ConfigError, load_config
 from pastebox.web.pages import ttl_choices

@@ -2,17 +2,15 @@
 with another browser's, the POST is refused with 403 and changes nothing."""
 
 import pytest
-from test_pages import BROWSER, create, csrf, page
-from test_site import block, multipart, new_paste, stranger
+from helpers import BROWSER, PASTES, block, create, csrf, multipart, new_paste, page, stranger
 
 from pastebox.web.csrf import CSRF_COOKIE
 
-PASTES = "/api/v1/pastes"
 TOKEN_LIKE = "A" * 43  # the shape of a token, but not this browser's
 
 
 def post_multipart(app, path: str, fields: list[tuple], status: int):
-    body, content_type = multipart(fields)
+    body, content_type = multipart(*fields)
     return app.post(path, body, headers={**BROWSER, "Content-Type": content_type}, status=status)
 
 

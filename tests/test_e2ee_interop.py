@@ -25,9 +25,17 @@ from pastebox.core.crypto import (
 )
 
 HERE = Path(__file__).resolve().parent
+
+
 NODE_SCRIPT = HERE / "e2ee_node.js"
+
+
 VECTORS = json.loads((HERE / "vectors" / "e2ee.json").read_text(encoding="ascii"))
+
+
 NODE_TIMEOUT = 60.0
+
+
 RECORD = {
     "v": 1,
     "title": "Interop ✓ <b>not markup</b>",

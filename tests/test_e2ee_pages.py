@@ -11,33 +11,44 @@ import re
 import sqlite3
 
 import pytest
-from test_pages import (
+from helpers import (
     BROWSER,
     E2EE_SCRIPTS,
     OUR_SCRIPT,
+    PASTES,
+    SEALED,
     STATIC,
     Document,
     assert_html_security_headers,
     assert_no_active_markup,
+    cookie_for_path,
     create,
     csrf,
+    multipart,
     page,
     reveal,
+    search_page,
 )
-from test_site import cookie_for_path, multipart, search_page
 
 from pastebox.core.crypto import e2ee_open, e2ee_seal, new_e2ee_key
 from pastebox.web.vendor import E2EE_SCRIPT_PATH, TWEETNACL_PATH, TWEETNACL_SRI
 
-PASTES = "/api/v1/pastes"
 AS_SCRIPT = {"Accept": "application/json"}  # what e2ee.js sends with its fetch
+
+
 MARKER = "okapi-quasar-marker"
+
+
 RECORD = {
     "v": 1,
     "title": f"Title {MARKER}",
     "files": [{"name": "secret.py", "language": "python", "content": f"print('{MARKER}')\n"}],
 }
+
+
 VENDORED = STATIC / "vendor" / "nacl-fast.min.js"
+
+
 ID_RE = re.compile(r"[A-Za-z0-9]{10}")
 
 
@@ -54,7 +65,7 @@ def post_sealed(app, fields: list[tuple], status: int = 201, accept: dict | None
     """POST /new as e2ee.js does: multipart with the page's CSRF token, asking for JSON."""
     if not any(f[0] == "csrf" for f in fields):
         fields = [("csrf", csrf(app)), *fields]
-    body, content_type = multipart(fields)
+    body, content_type = multipart(*fields)
     headers = {**(accept or AS_SCRIPT), "Content-Type": content_type}
     return app.post("/new", body, headers=headers, status=status)
 
@@ -268,3 +279,18 @@ def test_the_e2ee_script_builds_pages_without_markup_strings_or_eval(app):
     for risky in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
                   "new Function"):  # fmt: skip
         assert risky not in source, risky
+
+
+# -- what the view page shows ----------------------------------------------------------------
+
+
+def test_an_end_to_end_encrypted_paste_is_a_shell_holding_the_sealed_text_for_the_browser(app):
+    """The browser opens it (static/e2ee.js); the server neither shows nor highlights it."""
+    paste_id = create(app, content=SEALED, isE2ee=True)
+    text = page(app, paste_id).text
+    doc = assert_no_active_markup(text)
+    assert "end-to-end encrypted" in doc.text
+    assert SEALED not in doc.text
+    assert '<pre class="code">' not in text and 'class="lang"' not in text
+    shells = [dict(attrs) for _, attrs in doc.elements if ("id", "e2ee") in attrs]
+    assert [shell["data-sealed"] for shell in shells] == [SEALED]

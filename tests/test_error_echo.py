@@ -5,15 +5,19 @@ characters in a reply of well under a kilobyte, on every surface."""
 import json
 
 import pytest
-from expect import assert_json_error
-from test_site import multipart
+from helpers import PASTES, assert_json_error, multipart
 
 from pastebox.web.payload import SMALL_FORM_BYTES
 
-PASTES = "/api/v1/pastes"
 BROWSER = {"Accept": "text/html"}
+
+
 HUGE = 1_000_000
+
+
 SHORT_REPLY = 1_000  # bytes: an error of the native shape quoting an excerpt fits many times
+
+
 MARK = "\x1b[2J"  # a terminal escape at the start of the input: quoted escaped, never raw
 
 
@@ -63,7 +67,7 @@ def test_a_huge_ttl_word_or_language_is_quoted_as_an_excerpt(app, field):
 
 @pytest.mark.parametrize(("option", "field"), [("ttl", "ttl"), ("lang", "language")])
 def test_the_curl_surface_quotes_a_huge_option_as_an_excerpt(app, option, field):
-    body, content_type = multipart([("content", "x"), (option, MARK + "y" * HUGE)])
+    body, content_type = multipart(("content", "x"), (option, MARK + "y" * HUGE))
     res = app.post("/", body, headers={"Content-Type": content_type}, status=400)
     assert_short_error(res, field)
 
@@ -77,7 +81,7 @@ def test_the_curl_surface_quotes_a_long_file_name_with_controls_as_an_excerpt(ap
 
 def test_a_form_field_name_that_is_not_utf8_is_quoted_as_an_excerpt(app):
     name = "n" * (SMALL_FORM_BYTES // 2)
-    body, content_type = multipart([(name, "x")])
+    body, content_type = multipart((name, "x"))
     body = body.replace(b"\r\n\r\nx\r\n", b"\r\n\r\n\xff\r\n")
     res = app.post("/login", body, headers={**BROWSER, "Content-Type": content_type}, status="*")
     assert res.status_int == 400 and len(res.body) < 20_000  # the page, without the name

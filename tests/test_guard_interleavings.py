@@ -9,14 +9,15 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from conftest import http_replies
+from helpers import MIB, http_replies
 from waitress.adjustments import Adjustments
 from waitress.task import ThreadedTaskDispatcher
 
 from pastebox.guard import TOO_SLOW, GuardedChannel, GuardedServer, Limits
 
-MIB = 1024 * 1024
 CHUNK = 20_000  # over waitress's send_bytes: each chunk goes to the socket as it is written
+
+
 LIMITS = Limits(
     connection_limit=100,
     connections_per_client=32,
@@ -25,6 +26,8 @@ LIMITS = Limits(
     request_timeout=60,
     upload_buffer_bytes=64 * MIB,
 )
+
+
 PATIENCE = 10.0  # seconds a step on another thread may take before the spec gives up
 
 

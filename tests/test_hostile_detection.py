@@ -8,14 +8,10 @@ import threading
 import time
 
 import pytest
-from conftest import fetch
-from expect import assert_cheap, cpu_seconds
+from helpers import KB, MB, assert_cheap, cpu_seconds, fetch
 
 from pastebox import render
 from pastebox.render import GUESS_BYTES, _emacs_mode, _vim_filetype, language_for
-
-KB = 1024
-MB = 1024 * KB
 
 
 def repeat(unit: str, size: int, prefix: str = "", suffix: str = "") -> str:
@@ -51,6 +47,8 @@ HOSTILE_LINES = {
     ),
     "long shebang of slashes": lambda n: repeat("/", n, prefix="#!"),
 }
+
+
 SIZES = [4 * KB, 32 * KB, 2 * MB]
 
 
@@ -98,7 +96,11 @@ def test_a_hostile_file_name_is_decided_within_the_budget(name):
 OLD_VIM_RE = re.compile(
     r"(?:^|\s)(?:vi|vim|ex)(?:[<=>]?\d*)?:.*?(?:ft|filetype|syn|syntax)=([\w+#-]+)"
 )
+
+
 OLD_EMACS_RE = re.compile(r"-\*-\s*(?:.*?mode:\s*([\w+#-]+).*?|([\w+#-]+)\s*)-\*-", re.IGNORECASE)
+
+
 # Pieces that make modelines, near-misses and their edges, joined at random into short lines.
 PIECES = [
     "-*-", "-*- ", " -*-", "-", "*", "-*", "*-", "mode:", "Mode:", "MODE: ", "mode", ":", " ",

@@ -5,15 +5,11 @@ shaped to make a regex backtrack or a loop go quadratic are answered within a CP
 import json
 
 import pytest
-from expect import assert_cheap, assert_json_error
-from test_pages import CURL
+from helpers import CURL, KB, MB, assert_cheap, assert_json_error
 
 from pastebox.config import parse_ttl
 from pastebox.core import accounts, pastes, search
 from pastebox.web import context, payload
-
-KB = 1024
-MB = 1024 * KB
 
 
 def fill(unit: str, size: int, prefix: str = "", suffix: str = "") -> str:

@@ -9,16 +9,18 @@ import urllib.parse
 from urllib.parse import quote
 
 import pytest
-from test_pages import BROWSER, CURL, create
-from test_site import block, multipart, post_form
+from helpers import BROWSER, CURL, PASTES, block, create, multipart, post_form
 
 from pastebox import render
 from pastebox.web import pages
 
 HUGE = 2 * 1024 * 1024  # characters in each hostile string
+
+
 ROUNDS = 6  # distinct hostile strings per surface: the old caches kept every one (12 MB)
+
+
 RETAINED_LIMIT = 1024 * 1024  # what the process may keep after them (lazy imports, a cache line)
-PASTES = "/api/v1/pastes"
 
 
 _serial = itertools.count()
@@ -77,7 +79,7 @@ def api_file_name(app, round_):
 
 
 def curl_lang_field(app, round_):
-    body, content_type = multipart([("lang", huge(round_)), ("content", "x\n")])
+    body, content_type = multipart(("lang", huge(round_)), ("content", "x\n"))
     app.post("/", body, headers={**CURL, "Content-Type": content_type}, status=400)
     app.get("/api/health", status=200)
 

@@ -9,14 +9,19 @@ import tracemalloc
 from html.parser import HTMLParser
 
 import pytest
-from test_pages import BROWSER, Document, create, page, reveal
-from test_site import block, post_form
+from helpers import BROWSER, Document, block, create, page, post_form, reveal
 
 from pastebox.render import Bounds, Renderer, page_part
 
 SMALL = Bounds(lines=200, markup_bytes=20_000)
+
+
 LINE_ID = re.compile(r"(?:f[0-9]+-)?L([0-9]+)")
+
+
 CODE = "def f(x):\n    return {'a': [x, 1.5, \"s\"]}  # c\n"
+
+
 # Every shape of text that makes markup grow: per line (empty, tiny), per token (dense code),
 # per character (escaped, non-ASCII, astral), and lines far longer than a page.
 SHAPES = {

@@ -12,18 +12,26 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import fetch, in_bursts
-from expect import assert_json_error
-from test_pages import BROWSER, CURL, Document, reveal
-from test_site import block, new_paste, post_form
+from helpers import (
+    BROWSER,
+    CURL,
+    PASTES,
+    READERS,
+    Document,
+    assert_json_error,
+    block,
+    fetch,
+    in_bursts,
+    new_paste,
+    post_form,
+    reveal,
+)
 
 from pastebox.config import ConfigError, load_config
 from pastebox.serving import Server
 from pastebox.web.app import services_of
 
-PASTES = "/api/v1/pastes"
 PASSWORD = "correct horse battery staple"
-READERS = 16
 
 
 def marker() -> str:

@@ -3,11 +3,14 @@ scheme and the host (translated by waitress's own code, as under the server); th
 say which proxy to believe. Through a real nginx and waitress: tests/test_server_proxy.py."""
 
 import pytest
+from helpers import PASTES
 
 from pastebox.config import ConfigError, load_config
 
-PASTES = "/api/v1/pastes"
-PROXY, STRANGER = "10.0.0.1", "10.0.0.2"
+PROXY = "10.0.0.1"
+
+
+STRANGER = "10.0.0.2"
 
 
 def create(app, peer: str, status: int | str = "*", **headers: str):

@@ -2,13 +2,9 @@
 enforced on every surface that creates (API, curl, the web form) and on edits."""
 
 import pytest
-from expect import assert_json_error
-from test_pages import CURL
-from test_site import block, post_form
+from helpers import CURL, PASTES, assert_json_error, block, post_form
 
 from pastebox.core.accounts import add_user
-
-PASTES = "/api/v1/pastes"
 
 
 @pytest.fixture

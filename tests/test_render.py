@@ -201,7 +201,11 @@ def test_without_name_shebang_or_modeline_the_choice_is_left_to_the_renderer(tex
 
 
 DIFF = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-old\n+new\n"
+
+
 PROSE = "Just some plain English prose here.\nIt has two sentences, and nothing else.\n"
+
+
 # Every lexer scores this C snippet at 0.1 or less: a weak guess.
 WEAKLY_GUESSED = "#include <stdio.h>\nint main(void) { return 0; }\n"
 
@@ -233,7 +237,6 @@ def test_an_unknown_language_name_renders_as_plain_text(renderer):
 
 
 # -- markup --------------------------------------------------------------------------------
-
 
 SOURCE = "def f(x):\n    return x * 2\n\nprint(f(21))\n"
 
@@ -312,8 +315,14 @@ def test_plain_fallback_uses_the_same_markup_as_a_highlight(renderer):
 # The Maple lexer's string rule backtracks exponentially on an unterminated string of backslashes
 # (about 6.7 times longer per 4 more): 40 take tens of seconds here, hundreds of times the limit.
 PATHOLOGICAL = '"' + "\\" * 40
+
+
 PATHOLOGICAL_LANGUAGE = "maple"
+
+
 TINY_TIMEOUT = 0.2
+
+
 KILL_MARGIN = 2.0  # killing and reaping a process, and the plain fallback, on a loaded machine
 
 
@@ -353,6 +362,8 @@ def test_an_overrunning_worker_is_killed_and_a_new_one_serves_the_next_render(ha
 # -- threads and closing -------------------------------------------------------------------
 
 CONCURRENT = 8
+
+
 SAMPLES = [
     ("python", "value_{n} = {n}\n"),
     ("javascript", "const value_{n} = {n};\n"),

@@ -2,8 +2,7 @@
 follow newest first), scans stop at the page, and only a few searches run at once."""
 
 import pytest
-from expect import assert_json_error, assert_rate_limited
-from test_pages import BROWSER
+from helpers import BROWSER, assert_json_error, assert_rate_limited
 
 from pastebox.config import Config
 from pastebox.core import pastes, search

@@ -8,19 +8,23 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode
 
 import pytest
-from conftest import LiveServer, Reply, fetch
-from test_site import multipart
+from helpers import FORM_TYPE, PASTES, LiveServer, Reply, fetch, multipart
 
 from pastebox.web.csrf import CSRF_COOKIE
 
 pytestmark = pytest.mark.server
 
-PASTES = "/api/v1/pastes"
+
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
-FORM_TYPE = "application/x-www-form-urlencoded"
+
+
 TRACEBACK_MARKS = (b"Traceback", b'File "', b"Internal Server Error")
+
+
 # Not ASCII, in the three ways a client can send it: as UTF-8, as latin-1, and not UTF-8 at all.
 NON_ASCII = {"utf8": "é" * 43, "latin1": "\xe9" * 43, "bidi": "\u202e" + "A" * 42}
+
+
 RAW_BYTES = {"utf8": "é".encode() * 43, "latin1": b"\xe9" * 43, "invalid": b"\xff\xfe" * 20}
 
 
@@ -61,7 +65,7 @@ def send(server: LiveServer, path: str, method: str = "GET", body=None, headers=
 
 def form_body(kind: str, fields: dict[str, str]) -> tuple[bytes, str]:
     if kind == "multipart":
-        return multipart(list(fields.items()))
+        return multipart(*fields.items())
     return urlencode(fields).encode(), FORM_TYPE
 
 

@@ -3,17 +3,24 @@ every setting its limits table names is a setting with the default it states."""
 
 import dataclasses
 import re
-from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 from pastebox.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "security.md").read_text()
+
+
 TEST_REFS = sorted(set(re.findall(r"`(tests/[\w/]+\.py)::(\w+)`", DOC)))
+
+
 SCRIPT_REFS = sorted(set(re.findall(r"`(bench/\w+\.py)`", DOC)))
+
+
 RESULT_REFS = sorted(set(re.findall(r"`(bench/results-[\w-]+\.txt)`", DOC)))
+
+
 SETTINGS = {field.name: field.default for field in dataclasses.fields(Config)}
 
 

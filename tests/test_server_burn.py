@@ -10,13 +10,20 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, fetch, wait_until
+from helpers import READERS, ROOT, fetch, wait_until
 
-READERS = 16
 READ_PATHS = {"curl-view": "/{id}", "raw": "/raw/{id}", "json-api": "/api/v1/pastes/{id}"}
+
+
 CONTENT = "the secret, served once\n"
+
+
 EXPIRED_WAIT = 10.0
+
+
 SWEEP_WAIT = 20.0
+
+
 GONE_KINDS = ("expired", "burned", "deleted")
 
 

@@ -13,21 +13,19 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import (
-    ROOT,
-    TRICKLE_SECONDS,
-    Crowd,
-    closed_reply,
-    fetch,
-    server_address,
-    status_line,
-)
+from helpers import ROOT, TRICKLE_SECONDS, Crowd, closed_reply, fetch, server_address, status_line
 
 from pastebox.guard import FD_HEADROOM, FD_PER_THREAD, MAX_HEADER_BYTES
 
 HOSTILE_SOCKETS = 300
+
+
 HEALTH_CHECKS = 10
+
+
 PROMPT_SECONDS = 1.0  # "well under a second": a held-off client waits until a timeout instead
+
+
 CUT_PATIENCE = 8.0  # deadlines in these specs are 1-2 s; the check runs once a second
 
 
@@ -113,6 +111,8 @@ def test_a_body_that_trickles_past_the_request_timeout_is_cut_with_408(start_ser
 
 
 BIG_PASTE = 9 * 1024 * 1024
+
+
 # Enough 9 MiB replies that a client reading none leaves over waitress's 16 MiB outbuf high
 # watermark unsent beyond what the kernel's socket buffers take: the worker waits mid-queue.
 BIG_READS = 4

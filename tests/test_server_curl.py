@@ -9,13 +9,21 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from conftest import fetch, wait_until
+from helpers import fetch, wait_until
 
 # curl's own --max-time bounds each call; the subprocess timeout is the backstop.
 CURL = ("/usr/bin/curl", "--silent", "--show-error", "--max-time", "15")
+
+
 SUBPROCESS_TIMEOUT = 30
+
+
 PASTE_ID = r"[A-Za-z0-9]{8,32}"
+
+
 SHORT_TTL = 3  # seconds: long enough to read it back on a loaded machine, short to wait out
+
+
 EXPIRY_WAIT = 20.0
 
 

@@ -15,13 +15,23 @@ import uuid
 from contextlib import closing
 
 import pytest
-from conftest import LISTEN_RE, ROOT, fetch, server_address, wait_until
+from helpers import LISTEN_RE, ROOT, fetch, server_address, wait_until
 
 STOP_TIMEOUT = 15.0
+
+
 WRITERS = 4
+
+
 MAX_WRITES_PER_WRITER = 5000
+
+
 ACKED_BEFORE_KILL = 200
+
+
 BIG_PASTE_BYTES = 8 * 1024 * 1024  # more than the kernel buffers between server and client hold
+
+
 SMALL_RECEIVE_BUFFER = 4096
 
 

@@ -5,15 +5,25 @@ import threading
 import uuid
 
 import pytest
-from conftest import fetch, peak_memory, reset_peak_memory
+from helpers import fetch, peak_memory, reset_peak_memory
 
 MB = 1024 * 1024
+
+
 # Peak RSS a server may add over what it held once the pastes were made. Before pages were
 # bounded, one view of 1.5 MB of newlines added 0.8-2 GB (a 182 MB page).
 BUDGET = 150 * MB
+
+
 BROWSER = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
+
+
 CODE_LINE = b"    total = compute(value, 'label', 42)  # keep the running sum\n"
+
+
 TEN_MB = 10_000_000
+
+
 PASTES = {  # name -> ([(file name, content)], language)
     "1.5 MB of newlines": ([("nl.txt", b"\n" * 1_500_000)], ""),
     "10 MB of code": ([("big.py", CODE_LINE * (TEN_MB // len(CODE_LINE)))], "python"),
@@ -21,7 +31,11 @@ PASTES = {  # name -> ([(file name, content)], language)
     "one 10 MB line": ([("line.txt", b"<" * TEN_MB)], ""),
     "20 files of 500 KB": ([(f"f{i}.py", CODE_LINE * 8_000) for i in range(20)], "python"),
 }
+
+
 SEQUENTIAL_VIEWS = 2
+
+
 CONCURRENT_VIEWS = 3
 
 

@@ -3,12 +3,20 @@ client (its own rate-limit bucket) and its X-Forwarded-Proto the scheme of links
 waitress, a client's own forwarded headers count for nothing."""
 
 import pytest
-from conftest import fetch
+from helpers import fetch
 
 pytestmark = pytest.mark.server
 
+
+CLIENT_A = "127.0.0.2"
+
+
+CLIENT_B = "127.0.0.3"
+
+
 PROXY = "127.0.0.1"  # nginx connects to the server from here
-CLIENT_A, CLIENT_B = "127.0.0.2", "127.0.0.3"  # loopback addresses the tests connect from
+
+
 RATE = 2  # writes a minute per client; a token comes back only after 30 s
 
 

@@ -3,15 +3,26 @@ temp file), so the bytes of uploads not yet answered have one budget across all 
 past it the largest uploads still arriving are shed, and memory stays within the budget."""
 
 import pytest
-from conftest import Crowd, closed_reply, fetch, peak_memory, reset_peak_memory, status_line
+from helpers import MIB, Crowd, closed_reply, fetch, peak_memory, reset_peak_memory, status_line
 
-MIB = 1024 * 1024
 BUDGET_MB = 32
+
+
 STALLED = 12
+
+
 DECLARED = 14 * MIB  # under waitress's cap: max_body_bytes (13.3 MiB) + 1 MiB
+
+
 SENT = 10 * MIB  # then nothing: 120 MiB held without a budget
+
+
 NEWCOMER = 4 * MIB  # with the stalled uploads the budget keeps, more than the budget
+
+
 SHED_PATIENCE = 5.0
+
+
 # A BytesIO grows by over-allocating, and the allocator keeps freed pages a while.
 GROWTH_ALLOWANCE = 1.5
 

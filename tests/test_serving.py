@@ -6,7 +6,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from test_pages import csrf, reveal
+from helpers import csrf, reveal
 
 from pastebox.serving import pin_cpu
 from pastebox.web.app import services_of

@@ -5,19 +5,18 @@ target and per client and refused past the limit; a private paste answers them w
 404 as a missing paste, throttled or not. Low-entropy secrets (paste and account passwords)
 lock everyone out while locked: see test_password_pastes.py
 (test_the_eleventh_wrong_guess_in_15_minutes_is_429_even_with_the_right_password) and
-test_accounts_web.py (test_the_11th_wrong_password_for_one_account_in_15_minutes_is_429_even_if_right).
+test_accounts_login.py (test_the_11th_wrong_password_for_one_account_in_15_minutes_is_429_even_if_right).
 """
 
 import pytest
-from expect import assert_json_error
-from test_pages import BROWSER, csrf
-from test_site import multipart
+from helpers import BROWSER, PASTES, assert_json_error, csrf, multipart
 
 from pastebox.core import accounts
 from pastebox.web.context import SESSION_COOKIE, TOKEN_COOKIE
 
-PASTES = "/api/v1/pastes"
 GUESSES = 12  # past the throttle's 10 failures per 15 minutes
+
+
 MAKER = "10.9.9.9"
 
 
@@ -70,7 +69,7 @@ def test_the_makers_cookie_still_deletes_through_the_form_after_strangers_guesse
     paste_id = private["publicId"]
     strangers_guess(app, paste_id)
     app.set_cookie(TOKEN_COOKIE, private["manageToken"])
-    body, content_type = multipart([("csrf", csrf(app))])
+    body, content_type = multipart(("csrf", csrf(app)))
     headers = {**BROWSER, "Content-Type": content_type}
     app.post(f"/{paste_id}/delete", body, headers=headers, status=200)
     app.get(f"/raw/{paste_id}", headers=token(private["manageToken"]), status=410)

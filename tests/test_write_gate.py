@@ -6,9 +6,7 @@ import threading
 import time
 
 import pytest
-from expect import assert_json_error
-from test_curl_surface import send
-from test_site import block, post_form
+from helpers import assert_json_error, block, curl_send, post_form
 
 from pastebox.core.errors import Unavailable
 from pastebox.limits import WriteGate
@@ -52,7 +50,7 @@ def test_an_api_write_waiting_past_the_gates_wait_is_503_json_with_retry_after(g
 
 def test_a_curl_upload_waiting_past_the_gates_wait_is_503_with_retry_after(gated_app):
     with gate_held_elsewhere(services_of(gated_app.app).write_gate):
-        res = send(gated_app, "/", b"hello\n", status=503)
+        res = curl_send(gated_app, "/", b"hello\n", status=503)
     assert_json_error(res, 503, "busy")  # the curl surface's errors: JSON unless a browser asks
     assert int(res.headers["Retry-After"]) >= 1
 
@@ -86,3 +84,28 @@ def test_a_write_stepping_out_for_argon2_takes_the_gate_back_however_long_it_too
             now[0] += 60.0
         assert gate._lock.locked()  # held again: the rest of the write runs alone
     assert not gate._lock.locked()
+
+
+# -- nothing stored is lost ------------------------------------------------------------------
+
+
+def _other_thread_enters(gate: WriteGate) -> bool:
+    """Whether another thread gets through the gate within a moment."""
+    entered = threading.Event()
+
+    def enter() -> None:
+        with gate:
+            entered.set()
+
+    worker = threading.Thread(target=enter, daemon=True)
+    worker.start()
+    got_in = entered.wait(0.5)
+    return got_in
+
+
+def test_the_write_gate_lets_others_in_only_while_its_holder_has_stepped_out():
+    gate = WriteGate()
+    with gate:
+        with gate.paused():
+            assert _other_thread_enters(gate)
+        assert not _other_thread_enters(gate)

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import LiveServer
+from helpers import PROBLEMS, SERVER_FLAGS, LiveServer
 
 try:
     from playwright.sync_api import (
@@ -34,12 +34,7 @@ CHROMIUM_ARGS = [
 ]
 # Pages answer in milliseconds, but the machine may be shared with benchmarks and other suites.
 ACTION_TIMEOUT_MS = 30_000
-# Highlighting falls back to plain text after render_timeout; a loaded machine must not turn
-# the highlighted page these specs look at into that fallback. Not pinned: chromium and the
-# server share the CPUs, and other pinned servers may crowd the first one.
-SERVER_FLAGS = ("--render-timeout", "30", "--cpu-pin", "off")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PROBLEMS = pytest.StashKey["PageProblems"]()
 FAILED_LOAD = "Failed to load resource"
 # Chromium asks for /favicon.ico by itself for a page that names no icon (the text/plain Raw
 # view); the server has none there, and no page of it asked for one.

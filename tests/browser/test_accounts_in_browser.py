@@ -6,9 +6,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import LiveServer, fetch
-
-from browser.conftest import SERVER_FLAGS
+from helpers import SERVER_FLAGS, LiveServer, fetch
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 from playwright.sync_api import expect  # noqa: E402

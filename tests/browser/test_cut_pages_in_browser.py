@@ -2,7 +2,7 @@
 and links to the whole file, and line links, ranges and shortcuts work on the lines shown."""
 
 import pytest
-from conftest import LiveServer, fetch
+from helpers import LiveServer, fetch
 
 pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 from playwright.sync_api import expect  # noqa: E402

@@ -8,9 +8,8 @@ import re
 import secrets
 
 import pytest
-from conftest import fetch
+from helpers import PROBLEMS, fetch
 
-from browser.conftest import PROBLEMS
 from pastebox.core.crypto import (
     b64url,
     b64url_decode,
