@@ -23,10 +23,10 @@ from test_site import block, paste_id_of, post_form
 from pastebox import cli
 from pastebox.core import accounts, ids
 from pastebox.core.accounts import SESSION_SECONDS
-from pastebox.web.account import ME_PAGE_SIZE
 from pastebox.web.app import services_of
-from pastebox.web.context import SESSION_COOKIE, TOKEN_COOKIE
 from pastebox.web.csrf import CSRF_COOKIE
+from pastebox.web.pages.account import ME_PAGE_SIZE
+from pastebox.web.requests import SESSION_COOKIE, TOKEN_COOKIE
 
 PASTES = "/api/v1/pastes"
 PASSWORD = "correct horse battery"

@@ -5,7 +5,7 @@ import pytest
 from test_pages import BROWSER, create, page
 
 from pastebox.core.accounts import add_user, start_session
-from pastebox.web.context import SESSION_COOKIE
+from pastebox.web.requests import SESSION_COOKIE
 
 PASTES = "/api/v1/pastes"
 

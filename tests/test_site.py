@@ -27,8 +27,9 @@ from test_pages import (
 
 from pastebox import render
 from pastebox.web.app import services_of
-from pastebox.web.context import TOKEN_COOKIE
-from pastebox.web.pages import SEARCH_PAGE_SIZE, TIMED_OUT_RENDER_SECONDS
+from pastebox.web.pages.codeview import TIMED_OUT_RENDER_SECONDS
+from pastebox.web.pages.search import SEARCH_PAGE_SIZE
+from pastebox.web.requests import TOKEN_COOKIE
 
 PASTES = "/api/v1/pastes"
 BOUNDARY = "pasteboxSpecBoundary7MA4YWxkTrZu0gW"

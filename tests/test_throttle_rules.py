@@ -14,7 +14,7 @@ from test_pages import BROWSER, csrf
 from test_site import multipart
 
 from pastebox.core import accounts
-from pastebox.web.context import SESSION_COOKIE, TOKEN_COOKIE
+from pastebox.web.requests import SESSION_COOKIE, TOKEN_COOKIE
 
 PASTES = "/api/v1/pastes"
 GUESSES = 12  # past the throttle's 10 failures per 15 minutes
