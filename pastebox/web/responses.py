@@ -58,7 +58,7 @@ def finish(environ: dict, response: bottle.BaseResponse) -> None:
     if not environ.get("PATH_INFO", "").startswith("/static/") and (
         environ.get(CSRF_HANDED_OUT) or carries_credentials(environ)
     ):
-        headers["Cache-Control"] = "no-store"
+        headers.update(NO_STORE)
 
 
 # -- when to come back -----------------------------------------------------------------------

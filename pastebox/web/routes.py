@@ -6,11 +6,11 @@ by name; create_app (web/app.py) adds the rows to one Bottle in this order. Rout
 - shape: how the route's errors are answered (web/errors.py): JSON (the native JSON shape),
   PAGE (an HTML error page for browsers, JSON for everyone else), or None (no shape plugin:
   the static files, whose misses are the router's 404).
-- writes: how a write request on the route pays its way (web/gates.py, web/plugins.py):
-  "gate" (a token of the client's write rate, then the write gate: writes run one at a time),
-  "token" (the token only: the write is a small part of slow work, a page render), "handler"
-  (the handler takes its token itself, so that a refusal comes back on its form), None (no
-  write). GET routes write nothing and are never wrapped.
+- writes: how a write route (POST, PUT, PATCH, DELETE) pays its way (web/gates.py,
+  web/plugins.py): "gate" (a token of the client's write rate, then the write gate: writes run
+  one at a time), "token" (the token only: the write is a small part of slow work, a page
+  render), "handler" (the handler takes its token itself, so that a refusal comes back on its
+  form). A GET route writes nothing and says None.
 
 How bottle 0.13 picks a route (bottle.Router.match; tests/test_url_table.py pins it):
 
@@ -29,6 +29,8 @@ How bottle 0.13 picks a route (bottle.Router.match; tests/test_url_table.py pins
    /<paste_id>/fork|edit|delete take /zip/edit, /raw/fork ... before /zip/<paste_id> and
    /raw/<paste_id> do. tests/test_url_table.py lists the races and fails on a new one.
 4. A static path shields itself only within its method: POST /settings is POST /<paste_id>.
+   And it hides any paste of its name: a fixed one-segment path must never look like a paste
+   id the server draws (ids.PASTE_ID_LENGTH letters and digits).
 5. A path that no route of its method takes but a route of another method does is 405 (with
    Allow); a path no route takes is 404. Both are answered in the shape of UNROUTED_SHAPES.
 
@@ -49,13 +51,22 @@ JSON = json_error
 PAGE = negotiated_error
 
 
+WRITES = ("gate", "token", "handler")
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
     path: str
     handler: Callable[..., Any]
     shape: ErrorShape | None
-    writes: str | None = "gate"
+    writes: str | None = None
+
+    def __post_init__(self) -> None:
+        # A write route says how it pays; a read route has nothing to pay.
+        reads = self.method in ("GET", "HEAD")
+        if (self.writes is None) != reads or (self.writes and self.writes not in WRITES):
+            raise ValueError(f"{self.method} {self.path}: writes={self.writes!r}")
 
 
 # fmt: off
@@ -65,13 +76,13 @@ ROUTES: tuple[Route, ...] = (
     Route("GET",    "/static/<filename:path>",              static.static_file,  None, None),
     # -- the native JSON API -----------------------------------------------------------------
     Route("GET",    "/api/health",                          api.health,          JSON),
-    Route("POST",   "/api/v1/pastes",                       api.create,          JSON),
+    Route("POST",   "/api/v1/pastes",                       api.create,          JSON, "gate"),
     Route("GET",    "/api/v1/pastes",                       api.list_mine,       JSON),
     Route("GET",    "/api/v1/search",                       api.search,          JSON),
     Route("GET",    "/api/v1/pastes/<paste_id>",            api.get,             JSON),
-    Route("PATCH",  "/api/v1/pastes/<paste_id>",            api.edit,            JSON),
-    Route("DELETE", "/api/v1/pastes/<paste_id>",            api.delete,          JSON),
-    Route("POST",   "/api/v1/pastes/<paste_id>/extend",     api.extend,          JSON),
+    Route("PATCH",  "/api/v1/pastes/<paste_id>",            api.edit,            JSON, "gate"),
+    Route("DELETE", "/api/v1/pastes/<paste_id>",            api.delete,          JSON, "gate"),
+    Route("POST",   "/api/v1/pastes/<paste_id>/extend",     api.extend,          JSON, "gate"),
     Route("GET",    "/api/v1/pastes/<paste_id>/revisions",  api.revisions,       JSON),
     # -- browser pages at fixed paths --------------------------------------------------------
     Route("GET",    "/new",                                 forms.new_form,      PAGE),
@@ -90,8 +101,8 @@ ROUTES: tuple[Route, ...] = (
           "handler"),
     # -- `/`: the form for browsers, the manual and uploads for curl --------------------------
     Route("GET",    "/",                                    negotiate.index,     PAGE),
-    Route("POST",   "/",                                    curl.create,         PAGE),
-    Route("PUT",    "/",                                    curl.create,         PAGE),
+    Route("POST",   "/",                                    curl.create,         PAGE, "gate"),
+    Route("PUT",    "/",                                    curl.create,         PAGE, "gate"),
     # -- catch-alls under a paste id: last ---------------------------------------------------
     Route("GET",    "/<paste_id>/fork",                     forms.fork_form,     PAGE),
     Route("GET",    "/<paste_id>/edit",                     forms.edit_form,     PAGE),
@@ -105,7 +116,7 @@ ROUTES: tuple[Route, ...] = (
     # The burn interstitial's and the password form's POST: it renders, so it holds no gate.
     Route("POST",   "/<paste_id>",                          view.reveal,         PAGE, "token"),
     # `curl -T f.py host/` sends PUT /f.py.
-    Route("PUT",    "/<name>",                              curl.create,         PAGE),
+    Route("PUT",    "/<name>",                              curl.create,         PAGE, "gate"),
 )
 # fmt: on
 
