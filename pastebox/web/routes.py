@@ -18,8 +18,7 @@ How bottle 0.13 picks a route (bottle.Router.match; tests/test_url_table.py pins
    the GET ones, any other request its own method's; ANY routes come last.
 2. Within one method, a static path (no wildcard) is one dict lookup made before any wildcard
    route is tried: GET /settings, /search, /new, /login, /me ... are never read as a paste id,
-   whatever their place in this table. (The old comment in app.py said the account pages had
-   to come before the curl surface "or its /<paste_id> routes would take /settings": untrue.)
+   whatever their place in this table.
 3. Wildcard routes of one method are tried in the order they were added, the first match wins.
    `<name>` matches one path segment, `<name:path>` the rest of the path, slashes included.
    So the order below matters only between wildcard routes that can match the same path; today
