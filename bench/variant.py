@@ -18,7 +18,7 @@ import waitress
 
 from pastebox import serving
 from pastebox.cli import main
-from pastebox.web import pages
+from pastebox.web import templating
 from pastebox.web.app import services_of
 
 
@@ -37,8 +37,8 @@ def unguarded_server(app, limits, **adjustments):
     return waitress.create_server(app, **adjustments)
 
 
-def page_per_call(name: str, **context) -> str:
-    return bottle.template(name, template_lookup=[pages.TEMPLATES], **context)
+def template_per_call(name: str) -> bottle.SimpleTemplate:
+    return bottle.SimpleTemplate(name=name, lookup=[templating.TEMPLATES])  # compiled each call
 
 
 if __name__ == "__main__":
@@ -51,5 +51,5 @@ if __name__ == "__main__":
     if ours.unguarded:
         serving.create_server = unguarded_server
     if ours.template_per_call:
-        pages.page = page_per_call  # pages and site look it up at call time
+        templating.template = template_per_call  # pages/layout.py looks it up at call time
     sys.exit(main(rest))

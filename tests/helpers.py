@@ -33,8 +33,8 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import webtest
 
-from pastebox.web.context import SESSION_COOKIE, TOKEN_COOKIE
 from pastebox.web.csrf import CSRF_COOKIE
+from pastebox.web.requests import SESSION_COOKIE, TOKEN_COOKIE
 from pastebox.web.vendor import E2EE_SCRIPT_PATH, TWEETNACL_PATH, TWEETNACL_SRI
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ from helpers import (
     signed_in,
 )
 
-from pastebox.web.context import SESSION_COOKIE
+from pastebox.web.requests import SESSION_COOKIE
 
 pytestmark = pytest.mark.app_settings(registration="open")
 

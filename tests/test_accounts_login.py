@@ -21,8 +21,8 @@ from helpers import (
 
 from pastebox.core import accounts, ids
 from pastebox.web.app import services_of
-from pastebox.web.context import SESSION_COOKIE
 from pastebox.web.csrf import CSRF_COOKIE
+from pastebox.web.requests import SESSION_COOKIE
 
 pytestmark = pytest.mark.app_settings(registration="open")
 

@@ -19,7 +19,7 @@ from helpers import (
 )
 
 from pastebox.core.accounts import SESSION_SECONDS
-from pastebox.web.context import SESSION_COOKIE
+from pastebox.web.requests import SESSION_COOKIE
 
 pytestmark = pytest.mark.app_settings(registration="open")
 

@@ -5,7 +5,7 @@ import pytest
 from helpers import BROWSER, PASTES, create, page
 
 from pastebox.core.accounts import add_user, start_session
-from pastebox.web.context import SESSION_COOKIE
+from pastebox.web.requests import SESSION_COOKIE
 
 
 @pytest.fixture

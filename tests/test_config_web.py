@@ -7,7 +7,7 @@ import pytest
 from helpers import csrf
 
 from pastebox.config import ConfigError, load_config
-from pastebox.web.pages import ttl_choices
+from pastebox.web.pages.layout import ttl_choices
 
 BROWSER = {"Accept": "text/html"}
 

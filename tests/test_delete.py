@@ -20,7 +20,7 @@ from helpers import (
     token_header,
 )
 
-from pastebox.web.context import TOKEN_COOKIE
+from pastebox.web.requests import TOKEN_COOKIE
 
 # -- helpers ---------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ import pytest
 from helpers import BROWSER, CURL, PASTES, block, create, multipart, post_form
 
 from pastebox import render
-from pastebox.web import pages
+from pastebox.web.pages import layout, view
 
 HUGE = 2 * 1024 * 1024  # characters in each hostile string
 
@@ -112,8 +112,8 @@ def test_refused_megabyte_languages_leave_no_memory_behind(app, send):
 
 @pytest.mark.parametrize(
     "lookup",
-    [render.normalize_language, lambda s: render.language_for(s, "x\n"), pages.language_label,
-     pages.view_language],
+    [render.normalize_language, lambda s: render.language_for(s, "x\n"), layout.language_label,
+     view.view_language],
     ids=["normalize_language", "language_for", "language_label", "view_language"],
 )  # fmt: skip
 def test_a_megabyte_argument_to_a_cached_lookup_is_not_kept(lookup):

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 from helpers import BROWSER, PASTES, assert_html_security_headers, create_key, form_paste
 
-from pastebox.web.account import ME_PAGE_SIZE
+from pastebox.web.pages.account import ME_PAGE_SIZE
 
 pytestmark = pytest.mark.app_settings(registration="open")
 

@@ -10,7 +10,7 @@ from helpers import BROWSER, PASTES, Document, create, create_with_token, page, 
 
 from pastebox import render
 from pastebox.web.app import services_of
-from pastebox.web.pages import TIMED_OUT_RENDER_SECONDS
+from pastebox.web.pages.codeview import TIMED_OUT_RENDER_SECONDS
 
 # -- the render cache ------------------------------------------------------------------------
 

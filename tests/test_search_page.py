@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 import pytest
 from helpers import BROWSER, SEALED, assert_html_security_headers, create, hit_ids, search_page
 
-from pastebox.web.pages import SEARCH_PAGE_SIZE
+from pastebox.web.pages.search import SEARCH_PAGE_SIZE
 
 # -- the search page -------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ from helpers import (
 
 from pastebox.core import ids
 from pastebox.core.accounts import SESSION_SECONDS
-from pastebox.web.context import SESSION_COOKIE, TOKEN_COOKIE
+from pastebox.web.requests import SESSION_COOKIE, TOKEN_COOKIE
 
 pytestmark = pytest.mark.app_settings(registration="open")
 

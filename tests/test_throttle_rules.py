@@ -12,7 +12,7 @@ import pytest
 from helpers import BROWSER, PASTES, assert_json_error, csrf, multipart
 
 from pastebox.core import accounts
-from pastebox.web.context import SESSION_COOKIE, TOKEN_COOKIE
+from pastebox.web.requests import SESSION_COOKIE, TOKEN_COOKIE
 
 GUESSES = 12  # past the throttle's 10 failures per 15 minutes
 

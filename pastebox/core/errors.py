@@ -1,4 +1,5 @@
-"""The one exception base of pastebox and its kinds; surfaces map each kind to a status and a shape."""
+"""The one exception base of pastebox and its kinds (what went wrong, and a stable code);
+each surface maps a kind to its status and shape (web/errors.py for HTTP)."""
 
 # Error text may quote what a client sent, never all of it: a 1 MB JSON key must not come back
 # as a 1 MB error (twice). `excerpt` quotes a short prefix; the caps are the backstop.
@@ -16,7 +17,6 @@ def excerpt(value: str, limit: int = EXCERPT_CHARS) -> str:
 class PasteboxError(Exception):
     """Base of every error a request can cause; `code` is a stable machine-readable name."""
 
-    status = 400
     code = "bad_request"
 
     def __init__(self, message: str, *, code: str | None = None, field: str | None = None):
@@ -29,39 +29,39 @@ class PasteboxError(Exception):
 
 
 class Invalid(PasteboxError):
-    status, code = 400, "invalid"
+    code = "invalid"
 
 
 class Unauthorized(PasteboxError):
-    status, code = 401, "unauthorized"
+    code = "unauthorized"
 
 
 class Forbidden(PasteboxError):
-    status, code = 403, "forbidden"
+    code = "forbidden"
 
 
 class NotFound(PasteboxError):
-    status, code = 404, "not_found"
+    code = "not_found"
 
 
 class MethodNotAllowed(PasteboxError):
-    status, code = 405, "method_not_allowed"
+    code = "method_not_allowed"
 
 
 class Gone(PasteboxError):
-    status, code = 410, "gone"
+    code = "gone"
 
 
 class TooLarge(PasteboxError):
-    status, code = 413, "too_large"
+    code = "too_large"
 
 
 class UnsupportedMedia(PasteboxError):
-    status, code = 415, "unsupported_media_type"
+    code = "unsupported_media_type"
 
 
 class RateLimited(PasteboxError):
-    status, code = 429, "rate_limited"
+    code = "rate_limited"
 
     def __init__(self, message: str, *, retry_after: int, code: str | None = None):
         super().__init__(message, code=code)
@@ -69,7 +69,7 @@ class RateLimited(PasteboxError):
 
 
 class Unavailable(PasteboxError):
-    status, code = 503, "unavailable"
+    code = "unavailable"
 
     def __init__(self, message: str, *, retry_after: int = 1, code: str | None = None):
         super().__init__(message, code=code)

@@ -3,11 +3,12 @@
 A random token lives in an HttpOnly SameSite=Lax cookie; each form carries the same value in a
 hidden `csrf` field, which another site can neither read nor set. A form POST whose field does
 not match the cookie is refused before it does anything. The session cookie (a signed-in user)
-counts for a POST only once the form passed this check (see Services.actor).
+counts for a POST only once the form passed this check (see requests.session_user).
 """
 
 import hmac
 import re
+from collections.abc import Callable
 
 import bottle
 
@@ -26,7 +27,7 @@ HANDED_OUT = "pastebox.csrf_handed_out"
 def csrf_token() -> str:
     """This browser's token: its cookie's, or a new one that the response will set."""
     environ = bottle.request.environ
-    environ[HANDED_OUT] = True  # the page carries a token: no cache may keep it (app.py)
+    environ[HANDED_OUT] = True  # the page carries a token: no cache may keep it (responses.finish)
     token = environ.get(_NEW) or bottle.request.get_cookie(CSRF_COOKIE) or ""
     if not _TOKEN_RE.fullmatch(token):
         token = ids.new_token()
@@ -62,12 +63,13 @@ def check_csrf(value: str | None) -> None:
     bottle.request.environ[VERIFIED] = True
 
 
-def set_csrf_cookie(https: bool) -> None:
-    """From the after_request hook: send the cookie when this request made a new token."""
+def set_csrf_cookie(https: Callable[[], bool]) -> None:
+    """From the after_request hook: send the cookie when this request made a new token
+    (Secure when `https()` says the browser came over https; asked only then)."""
     token = bottle.request.environ.get(_NEW)
     if not token:
         return
-    secure = "; Secure" if https else ""
+    secure = "; Secure" if https() else ""
     bottle.response.add_header(
         "Set-Cookie",
         f"{CSRF_COOKIE}={token}; Path=/; Max-Age={CSRF_MAX_AGE}; HttpOnly; SameSite=Lax{secure}",

@@ -1,36 +1,29 @@
-"""The curl surface: POST/PUT a body to / for a URL, GET /ID (or /raw/ID) for the bytes back.
+"""The curl surface: POST/PUT a body to / for a URL, GET /raw/ID (and /ID, web/negotiate.py)
+for the bytes back, /zip/ID for all of them in one archive.
 
-Browsers asking for the same paths get the HTML pages; everyone else gets plain text.
+Browsers asking for `/` and `/ID` get the HTML pages instead: web/negotiate.py picks.
 """
-
-import io
-import time
-import zipfile
-from urllib.parse import quote
 
 import bottle
 
 from pastebox.core import ids, pastes
-from pastebox.core.errors import Invalid, NotFound
-from pastebox.core.model import NewFile, NewPaste, Paste, PasteFile
+from pastebox.core.errors import Invalid
+from pastebox.core.model import NewFile, NewPaste
 from pastebox.limits import read_body
-from pastebox.web import pages, site
-from pastebox.web.api import paste_json
+from pastebox.web.api.shapes import paste_json
 from pastebox.web.context import Services
-from pastebox.web.convert import (
-    FALSE_WORDS,
-    TRUE_WORDS,
-    json_response,
-    password_header,
-    ttl_text,
-)
-from pastebox.web.forms import PasteForm
-from pastebox.web.pages import negotiated_error, wants_html
+from pastebox.web.convert import ttl_text
 from pastebox.web.payload import Part, media_type, parse_multipart
-from pastebox.web.plugins import surface
+from pastebox.web.reads import read_paste
+from pastebox.web.requests import actor, base_url, flag, password_header, wants_html, wants_json
+from pastebox.web.responses import (
+    json_response,
+    raw_response,
+    text_response,
+    zip_response,
+)
 
 OPTION_FIELDS = ("ttl", "burn", "lang", "title", "exposure", "name", "password")
-TEXT_TYPE = "text/plain; charset=utf-8"
 
 MANUAL = """\
 pastebox: paste from your shell, read it back anywhere.
@@ -58,19 +51,6 @@ pastebox: paste from your shell, read it back anywhere.
   JSON instead of a bare URL: add -H 'Accept: application/json'.
   The JSON API lives under {base}/api/v1 (see the README).
 """
-
-
-def wants_json(request: bottle.BaseRequest) -> bool:
-    return "application/json" in request.environ.get("HTTP_ACCEPT", "")
-
-
-def _flag(value: str, key: str) -> bool:
-    word = value.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise Invalid(f"{key} must be 1 or 0", field=key)
 
 
 def _options(request: bottle.BaseRequest, parts: list[Part]) -> dict[str, str]:
@@ -108,14 +88,6 @@ def _files(body: bytes, content_type: str, name: str, options: dict[str, str], p
     return tuple(files)
 
 
-def _raw_file(f: PasteFile, *, download: bool) -> tuple[bytes, dict[str, str]]:
-    disposition = "attachment" if download or not f.is_text else "inline"
-    return f.content, {
-        "Content-Type": TEXT_TYPE if f.is_text else "application/octet-stream",
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(f.name)}",
-    }
-
-
 def split_extension(value: str) -> tuple[str, str | None]:
     """'ID.py' -> ('ID', 'py'); an id without an extension -> (id, None)."""
     stem, dot, extension = value.partition(".")
@@ -124,130 +96,62 @@ def split_extension(value: str) -> tuple[str, str | None]:
     return value, None
 
 
-def zip_response(paste: Paste) -> bottle.HTTPResponse:
-    """Every file of the paste in one zip archive, named after the paste."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for f in paste.files:
-            info = zipfile.ZipInfo(f.name, date_time=_zip_time(paste.updated_at))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, f.content)
-    headers = {
-        "Content-Type": "application/zip",
-        "Content-Disposition": f"attachment; filename={paste.id}.zip",
-    }
-    if paste.burn or paste.exposure == "private" or paste.protected:
-        headers["Cache-Control"] = "no-store"
-    return bottle.HTTPResponse(buffer.getvalue(), 200, **headers)
+def manual(services: Services) -> str:
+    """The manual curl gets at `/`, with this server's address in its examples."""
+    return MANUAL.format(base=base_url(services, bottle.request))
 
 
-def _zip_time(timestamp: float) -> tuple[int, int, int, int, int, int]:
-    year, month, day, hour, minute, second = time.gmtime(timestamp)[:6]
-    return (max(1980, year), month, day, hour, minute, second)
-
-
-def raw_response(
-    paste: Paste, filename: str | None = None, *, download: bool = False
-) -> bottle.HTTPResponse:
-    """The bytes of one file (or, for a several-file paste without a name, all of them)."""
-    if filename is not None:
-        match = [f for f in paste.files if f.name == filename]
-        if not match:
-            raise NotFound("no such file in this paste")
-        body, headers = _raw_file(match[0], download=download)
-    elif len(paste.files) == 1:
-        body, headers = _raw_file(paste.files[0], download=download)
-    else:
-        body = b"\n".join(b"==> " + f.name.encode() + b" <==\n" + f.content for f in paste.files)
-        headers = {"Content-Type": TEXT_TYPE}
-    if paste.burn or paste.exposure == "private" or paste.protected:
-        headers["Cache-Control"] = "no-store"
-    return bottle.HTTPResponse(body, 200, **headers)
-
-
-def make_curl(services: Services) -> bottle.Bottle:
-    app = surface(services, negotiated_error)
-    cfg, core = services.cfg, services.core
-
-    def create(name: str = ""):
-        request = bottle.request
-        body = read_body(request.environ, cfg.max_body_bytes)
-        content_type = request.environ.get("CONTENT_TYPE", "")
-        parts = (
-            parse_multipart(body, content_type)
-            if media_type(content_type) == "multipart/form-data"
-            else []
-        )
-        options = _options(request, parts)
-        actor = services.actor(request)
-        new = NewPaste(
-            files=_files(body, content_type, name, options, parts),
-            title=options.get("title", ""),
-            ttl=ttl_text(options["ttl"]) if "ttl" in options else None,
-            burn=_flag(options.get("burn", ""), "burn"),
-            exposure=options.get("exposure", "unlisted"),
-            owner_id=actor.user_id,
-            password=options.get("password"),
-        )
-        created = pastes.create(core, new)
-        base = services.base_url(request)
-        url = f"{base}/{created.paste.id}"
-        headers = {"Location": url}
+def create(services: Services, name: str = ""):
+    """POST or PUT / (and PUT /NAME, as `curl -T f.py host/` sends): the paste's URL, as text,
+    as JSON when asked for, or a 303 to it for a browser's form."""
+    request = bottle.request
+    body = read_body(request.environ, services.cfg.max_body_bytes)
+    content_type = request.environ.get("CONTENT_TYPE", "")
+    parts = (
+        parse_multipart(body, content_type)
+        if media_type(content_type) == "multipart/form-data"
+        else []
+    )
+    options = _options(request, parts)
+    owner_id = actor(services, request).user_id
+    new = NewPaste(
+        files=_files(body, content_type, name, options, parts),
+        title=options.get("title", ""),
+        ttl=ttl_text(options["ttl"]) if "ttl" in options else None,
+        burn=flag(options.get("burn", ""), "burn"),
+        exposure=options.get("exposure", "unlisted"),
+        owner_id=owner_id,
+        password=options.get("password"),
+    )
+    created = pastes.create(services.core, new)
+    base = base_url(services, request)
+    url = f"{base}/{created.paste.id}"
+    headers = {"Location": url}
+    if created.manage_token:
+        headers["X-Manage-Token"] = created.manage_token
+    if wants_json(request):
+        reply = paste_json(base, created.paste, with_content=False)
         if created.manage_token:
-            headers["X-Manage-Token"] = created.manage_token
-        if wants_json(request):
-            body = paste_json(base, created.paste, with_content=False)
-            if created.manage_token:
-                body["manageToken"] = created.manage_token
-            return json_response(body, 201, **headers)
-        if wants_html(request):  # a browser form: go and look at it
-            return bottle.HTTPResponse(status=303, **headers)
-        return bottle.HTTPResponse(url + "\n", 201, **{"Content-Type": TEXT_TYPE, **headers})
+            reply["manageToken"] = created.manage_token
+        return json_response(reply, 201, **headers)
+    if wants_html(request):  # a browser form: go and look at it
+        return bottle.HTTPResponse(status=303, **headers)
+    return text_response(url + "\n", 201, **headers)
 
-    app.route("/", method=["POST", "PUT"], callback=create)
-    app.route("/<name>", method="PUT", callback=create)  # curl -T f.py host/ sends PUT /f.py
 
-    @app.get("/")
-    def index():
-        manual = MANUAL.format(base=services.base_url(bottle.request))
-        if wants_html(bottle.request):
-            return site.form_page(services, PasteForm(), manual=manual)
-        return bottle.HTTPResponse(manual, 200, Content_Type=TEXT_TYPE)
+def raw(services: Services, paste_id: str):
+    """GET /raw/ID: the bytes (?download=1: as an attachment)."""
+    download = bottle.request.query.get("download") == "1"
+    return raw_response(read_paste(services, bottle.request, paste_id), download=download)
 
-    def read(paste_id: str) -> Paste:
-        actor = services.actor(bottle.request)
-        secret = services.password_secret(bottle.request)
-        if bottle.request.method == "HEAD":  # HEAD never burns
-            return pastes.peek(core, paste_id, actor, **secret)
-        return pastes.read(core, paste_id, actor, **secret)
 
-    @app.get("/<paste_id>")
-    def view(paste_id: str):
-        """The page for browsers, the bytes for everyone else; /ID.py renders as Python."""
-        paste_id, extension = split_extension(paste_id)
-        if wants_html(bottle.request):
-            language = pages.view_language(extension) if extension else None
-            return pages.view_page(services, paste_id, language)
-        return raw_response(read(paste_id))
+def raw_file(services: Services, paste_id: str, filename: str):
+    """GET /raw/ID/NAME: one file of the paste."""
+    download = bottle.request.query.get("download") == "1"
+    paste = read_paste(services, bottle.request, paste_id)
+    return raw_response(paste, filename, download=download)
 
-    @app.get("/zip/<paste_id>")
-    def archive(paste_id: str):
-        return zip_response(read(split_extension(paste_id)[0]))
 
-    @app.post("/<paste_id>", write_gate=False)  # renders; must not hold up other writes
-    def reveal(paste_id: str):
-        """The burn interstitial's button: the one read that consumes the paste."""
-        return pages.reveal_page(services, paste_id)
-
-    @app.get("/raw/<paste_id>")
-    def raw(paste_id: str):
-        return raw_response(read(paste_id), download=bottle.request.query.get("download") == "1")
-
-    @app.get("/raw/<paste_id>/<filename:path>")
-    def raw_file(paste_id: str, filename: str):
-        return raw_response(
-            read(paste_id), filename, download=bottle.request.query.get("download") == "1"
-        )
-
-    return app
+def archive(services: Services, paste_id: str):
+    """GET /zip/ID (or /zip/ID.zip): every file in one archive."""
+    return zip_response(read_paste(services, bottle.request, split_extension(paste_id)[0]))

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from pastebox.core.errors import Invalid
 from pastebox.core.model import NewFile, NewPaste, Paste, PasteFile
 from pastebox.core.pastes import Edit
-from pastebox.web.convert import TRUE_WORDS
 from pastebox.web.payload import Part
+from pastebox.web.requests import TRUE_WORDS
 
 FORM_FIELDS = frozenset(
     {"title", "name", "lang", "content", "ttl", "exposure", "burn", "token", "upload", "csrf", "password",
