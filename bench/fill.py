@@ -3,8 +3,8 @@
     python bench/fill.py DB [--pastes 100000] [--expiring 0.5] [--seed 10]
 
 The schema comes from the pastebox this script sits in (its store runs the migrations); the rows
-go in through the same SQL the store uses (pastes, revisions, files, then the search index fed
-from them), in big transactions. Deterministic for a seed, so two checkouts fill the same data.
+go in through the same SQL the store uses (pastes, revisions, files; the schema's triggers feed
+the search index from them), in big transactions. Deterministic for a seed, so two checkouts fill the same data.
 
 What is in it: mixed languages (python 40%, javascript 20%, text 15%, go 10%, rust 10%, c 5%),
 code made of common words (`self` in ~99% of pastes, `return` in most: the common-word and
