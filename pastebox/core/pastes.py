@@ -14,7 +14,6 @@ from pastebox.core import crypto, ids
 from pastebox.core.context import Core
 from pastebox.core.errors import (
     Forbidden,
-    Gone,
     Invalid,
     NotFound,
     RateLimited,
@@ -23,7 +22,6 @@ from pastebox.core.errors import (
     excerpt,
 )
 from pastebox.core.model import (
-    ANONYMOUS,
     Actor,
     Created,
     FileRow,
@@ -33,8 +31,8 @@ from pastebox.core.model import (
     PasteFile,
     PasteSummary,
     Revision,
-    Tombstone,
 )
+from pastebox.core.tombstones import missing
 from pastebox.core.validation import (
     clean_exposure,
     clean_language,
@@ -54,11 +52,6 @@ E2EE_MIN_CHARS = -(-(NONCE_BYTES + MAC_BYTES + 1) * 4 // 3)
 E2EE_CONTENT_RE = re.compile(rf"[A-Za-z0-9_-]{{{E2EE_MIN_CHARS},}}")
 SEALED_NAME = "sealed"  # the one file row of a password paste, holding the sealed record
 _ID_ATTEMPTS = 5
-GONE_MESSAGES = {
-    "burned": "this paste was burned after it was read",
-    "expired": "this paste has expired",
-    "deleted": "this paste was deleted",
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,9 +66,6 @@ class Edit:
 # -- validation ------------------------------------------------------------------------------
 
 
-# Unicode's Bidi_Control characters: invisible, they reorder the text around them, so a name
-# "gnp.exe" with U+202E in front shows as "exe.png" on the page, in a zip listing, in a
-# terminal. Refused (not stripped: what is stored is what was sent, and the sender learns why).
 def _file_rows(
     files: tuple[NewFile, ...], cfg: Config, *, is_e2ee: bool, limit: int | None = None
 ) -> list[FileRow]:
@@ -132,24 +122,6 @@ def can_read(paste: Paste, actor: Actor, manage_ok: bool = False) -> bool:
     return manage_ok or (actor.user_id is not None and paste.owner_id == actor.user_id)
 
 
-def _missing(store: Store, paste_id: str, now: float, actor: Actor | None = None) -> Exception:
-    """404, or 410 when the paste existed and was burned, expired or deleted. A private one's
-    fate is told only to its owner or the holder of its manage token (this check is not
-    throttled: the tombstone keeps a hash of 256 random bits); to anyone else it never was."""
-    gone = store.tombstone(paste_id, now)
-    if gone is None or (gone.private and not _told_of(gone, actor or ANONYMOUS)):
-        return NotFound("no such paste")
-    return Gone(GONE_MESSAGES[gone.reason], code=gone.reason)
-
-
-def _told_of(gone: Tombstone, actor: Actor) -> bool:
-    """Whether the actor owned the gone paste or holds its manage token."""
-    if actor.user_id is not None and gone.owner_id == actor.user_id:
-        return True
-    token = actor.manage_token
-    return bool(token and gone.manage_hash and ids.token_matches(token, gone.manage_hash))
-
-
 def authorize_change(
     core: Core, paste_id: str, actor: Actor, now: float, *, files: bool = False
 ) -> Paste:
@@ -159,7 +131,7 @@ def authorize_change(
         raise NotFound("no such paste")
     auth = _live(core, paste_id, now, files=files)
     if auth is None:
-        raise _missing(store, paste_id, now, actor)
+        raise missing(store, paste_id, now, actor)
     if actor.user_id is not None and auth.owner_id == actor.user_id:
         return auth
     if actor.manage_token:
@@ -312,7 +284,7 @@ def peek(
     now = core.now()
     paste = _live(core, paste_id, now)
     if paste is None:
-        raise _missing(core.store, paste_id, now, actor)
+        raise missing(core.store, paste_id, now, actor)
     # The token is checked only where it decides anything (a private paste): a maker's browser
     # sends its cookie on every visit. Wrong guesses by others never lock it out (the right
     # token always counts), and a throttled wrong one is the same 404.
@@ -384,7 +356,7 @@ def _claim(core: Core, paste: Paste, actor: Actor) -> Paste:
     while (views := store.claim_burned(paste.id, paste.revision, now)) is None:
         again = store.get_paste(paste.id, now)
         if again is None or again.revision == paste.revision:
-            raise _missing(store, paste.id, now, actor)
+            raise missing(store, paste.id, now, actor)
         paste = again  # each turn means another edit landed: edits are rarer than reads
     core.views.burned()
     return dataclasses.replace(paste, views=views + 1)
@@ -432,10 +404,10 @@ def edit(core: Core, paste_id: str, actor: Actor, change: Edit) -> Paste:
         )
         is None
     ):
-        raise _missing(store, paste_id, now, actor)
+        raise missing(store, paste_id, now, actor)
     updated = _live(core, paste_id, now)
     if updated is None:
-        raise _missing(store, paste_id, now, actor)
+        raise missing(store, paste_id, now, actor)
     return updated
 
 
@@ -463,7 +435,7 @@ def extend(core: Core, paste_id: str, actor: Actor, seconds: int) -> float | Non
             field="ttlSeconds",
         )
     if not store.set_expiry(paste_id, expires, now):
-        raise _missing(store, paste_id, now, actor)
+        raise missing(store, paste_id, now, actor)
     return expires
 
 
