@@ -315,8 +315,8 @@ def holds_token(core: Core, paste_id: str, actor: Actor) -> bool:
 def made_by(core: Core, paste: Paste, actor: Actor) -> bool:
     """Whether the actor holds the manage token of this paste, as read (peek): the browser
     that made it, say, which is then shown the token. No read of its own. Wrong guesses are
-    counted as holds_token counts them; a throttled one is False (never an error: a page
-    shown to a maker is shown to anyone)."""
+    counted as holds_token counts them; a throttled one is False (never an error: the page is
+    shown either way, only without the token)."""
     if not actor.manage_token:
         return False
     try:
