@@ -3,8 +3,8 @@
     python bench/fill.py DB [--pastes 100000] [--expiring 0.5] [--seed 10]
 
 The schema comes from the pastebox this script sits in (its store runs the migrations); the rows
-go in through the same SQL the store uses (pastes, revisions, files, then the search index fed
-from them), in big transactions. Deterministic for a seed, so two checkouts fill the same data.
+go in through the same SQL the store uses (pastes, revisions, files; the schema's triggers feed
+the search index from them), in big transactions. Deterministic for a seed, so two checkouts fill the same data.
 
 What is in it: mixed languages (python 40%, javascript 20%, text 15%, go 10%, rust 10%, c 5%),
 code made of common words (`self` in ~99% of pastes, `return` in most: the common-word and
@@ -243,7 +243,6 @@ def fill(path: str, total: int, expiring: float, seed: int) -> None:
                 for n in range(start, min(total, start + BATCH))
             ]
             with store.write() as conn:
-                first = conn.execute("SELECT coalesce(max(id), 0) + 1 FROM files").fetchone()[0]
                 conn.executemany(
                     "INSERT INTO pastes (id, title, created_at, updated_at, expires_at, burn,"
                     " exposure, is_e2ee, owner_id, manage_hash, revision, indexed)"
@@ -254,17 +253,11 @@ def fill(path: str, total: int, expiring: float, seed: int) -> None:
                     "INSERT INTO revisions (paste_id, number, title, created_at) VALUES (?, 1, ?, ?)",
                     [(p[0], p[1], p[2]) for p, _ in rows],
                 )
+                # The search index follows by itself (the schema's triggers).
                 conn.executemany(
                     "INSERT INTO files (paste_id, revision, position, name, language, content)"
                     " VALUES (?, 1, 0, ?, ?, ?)",
                     [f for _, f in rows],
-                )
-                # The index is fed exactly as Store._index feeds it (external content).
-                conn.execute(
-                    "INSERT INTO file_search (rowid, title, name, content)"
-                    " SELECT f.id, p.title, f.name, CAST(f.content AS TEXT)"
-                    " FROM files f JOIN pastes p ON p.id = f.paste_id WHERE f.id >= ?",
-                    (first,),
                 )
             print(f"{min(total, start + BATCH):,} pastes", file=sys.stderr)
         with store.write() as conn:  # as a long-running server's index would be: merged

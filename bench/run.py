@@ -27,6 +27,7 @@ import os
 import re
 import shlex
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -131,20 +132,27 @@ def check_page(url: str) -> int:
 def sign_in(db: str) -> str:
     """A user and a session made in the database, as a log-in would make them; returns the
     cookies ("pastebox_session=…; pastebox_csrf=…") of a signed-in browser. Made here rather than by
-    POST /login so that the server's peak RSS measures serving, not one 64 MiB argon2 run."""
+    POST /login so that the server's peak RSS measures serving, not one 64 MiB argon2 run.
+    Written with plain SQL, not through this checkout's store: opening the baseline's database
+    with it would migrate that database to this checkout's schema under the baseline server."""
     sys.path.insert(0, str(ROOT))
-    from pastebox.config import Config
-    from pastebox.core import accounts, ids
-    from pastebox.core.context import Core
-    from pastebox.store import open_store
+    from pastebox.core import ids
+    from pastebox.core.accounts import SESSION_SECONDS
 
-    store = open_store(db)
+    token, now = ids.new_token(), time.time()
+    conn = sqlite3.connect(db, timeout=10)
     try:
-        core = Core(store, Config())
-        user, _ = accounts.add_user(core, "bench")
-        token = accounts.start_session(core, user)
+        with conn:
+            user_id = conn.execute(
+                "INSERT INTO users (name, created_at) VALUES ('bench', ?)", (now,)
+            ).lastrowid
+            conn.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?)",
+                (ids.hash_token(token), user_id, now, now + SESSION_SECONDS),
+            )
     finally:
-        store.close()
+        conn.close()
     # A browser holds the form token's cookie from its first page on, as it holds the session's.
     return f"pastebox_session={token}; pastebox_csrf={ids.new_token()}"
 

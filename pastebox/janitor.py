@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from pastebox.core import pastes
 from pastebox.core.model import SweepResult
+from pastebox.core.views import ViewCounts
 from pastebox.store import Store
 
 log = logging.getLogger(__name__)
@@ -44,16 +45,19 @@ def sweep(
     store: Store,
     now: float,
     *,
+    views: ViewCounts | None = None,
     merge_pages: int = MERGE_PAGES,
     pause: Callable[[], None] | None = None,
 ) -> SweepResult:
-    """One pass: delete expired pastes and old tombstones in batches of the store's purge_batch,
-    merge the search index in steps of `merge_pages` if words were deleted, give free pages back
+    """One pass: write the view counts pending in `views` (the core's, whose burns since the
+    last sweep are reported), delete expired pastes and old tombstones in batches of the store's
+    purge_batch, merge the search index in steps of `merge_pages` if words were deleted, give free pages back
     to the file system, and fold the WAL back into the database so deleted bytes leave the WAL
     file too. Every batch and step is its own short write transaction, with `pause()` between
     them (by default a Breather)."""
     pause = pause or Breather()
-    store.flush_views()
+    if views is not None:
+        views.flush(store)
     expired = purge(store, now, pause)
     unindexed = store.pending_unindexed()
     merged = bool(unindexed) and merge(store, merge_pages, pause)
@@ -61,10 +65,10 @@ def sweep(
         store.settle_unindexed(unindexed)
     reclaim(store, pause)
     checkpointed = store.checkpoint()
+    burned = views.take_burned() if views is not None else 0
     return SweepResult(
-        expired=expired, burned=store.take_burned(), fts_optimized=merged,
-        checkpointed=checkpointed,
-    )  # fmt: skip
+        expired=expired, burned=burned, fts_optimized=merged, checkpointed=checkpointed
+    )
 
 
 def in_steps(
@@ -131,11 +135,20 @@ def merge(store: Store, pages: int, pause: Callable[[], None]) -> bool:
 
 
 class Janitor(threading.Thread):
-    """Sweeps every `interval` seconds until stop(); an error is logged and retried, never fatal."""
+    """Sweeps every `interval` seconds until stop(), and writes the view counts pending in
+    `views` every few seconds; an error is logged and retried, never fatal."""
 
-    def __init__(self, store: Store, interval: float, *, now: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        store: Store,
+        interval: float,
+        *,
+        views: ViewCounts | None = None,
+        now: Callable[[], float] = time.time,
+    ):
         super().__init__(name="pastebox-janitor", daemon=True)
         self.store = store
+        self.views = views
         self.interval = interval
         self.now = now
         self._stop_event = threading.Event()
@@ -145,15 +158,15 @@ class Janitor(threading.Thread):
         while not self._stop_event.wait(min(VIEW_FLUSH_SECONDS, self.interval)):
             try:
                 if time.monotonic() >= next_sweep:
-                    result = sweep(self.store, self.now())
+                    result = sweep(self.store, self.now(), views=self.views)
                     next_sweep = time.monotonic() + self.interval
                     if result.expired or result.burned:
                         log.info(
                             "janitor: purged %d expired, %d burned since last sweep",
                             result.expired, result.burned,
                         )  # fmt: skip
-                else:
-                    self.store.flush_views()
+                elif self.views is not None:
+                    self.views.flush(self.store)
             except Exception:  # noqa: BLE001 - the janitor must outlive any one failure
                 log.exception("janitor sweep failed; retrying in %.0f s", RETRY_SECONDS)
                 next_sweep = time.monotonic() + RETRY_SECONDS

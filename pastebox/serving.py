@@ -8,6 +8,7 @@ import time
 from waitress import wasyncore
 
 from pastebox.config import Config
+from pastebox.core import context
 from pastebox.guard import create_server, limits_of
 from pastebox.janitor import Janitor
 from pastebox.proxy import waitress_settings
@@ -72,7 +73,8 @@ class Server:
             # scheme and host from them before the app runs (pastebox/proxy.py).
             **waitress_settings(cfg),
         )
-        self.janitor = Janitor(self.store, cfg.janitor_interval)
+        self.core = services_of(self.app).core
+        self.janitor = Janitor(self.store, cfg.janitor_interval, views=self.core.views)
         self._stopping = False
 
     @property
@@ -124,7 +126,7 @@ class Server:
             self.waitress.trigger.close()
             self.janitor.stop()
             services_of(self.app).renderer.close()
-            self.store.close()
+            context.close(self.core)  # the view counts still pending are written first
             log.info("stopped")
 
 

@@ -5,8 +5,9 @@ import threading
 
 import pytest
 
-from pastebox.core.model import Paste
-from pastebox.store import FileRow, StoreError, open_store
+from pastebox.core import pastes
+from pastebox.core.model import ANONYMOUS, FileRow, Paste
+from pastebox.store import StoreError, open_store
 from pastebox.store import search as store_search
 from pastebox.store.migrate import MIGRATIONS
 
@@ -83,7 +84,7 @@ def test_expired_pastes_are_never_returned(store):
     store.insert_paste(paste(expires_at=NOW + 10), [text_file()], manage_hash=None, searchable=True)
     assert store.get_paste("abcdefgh12", NOW + 9.9) is not None
     assert store.get_paste("abcdefgh12", NOW + 10) is None
-    assert store.get_auth("abcdefgh12", NOW + 10) is None
+    assert store.get_paste("abcdefgh12", NOW + 10, files=False) is None
 
 
 def test_a_taken_id_is_reported_not_overwritten(store):
@@ -99,7 +100,7 @@ def test_burn_claim_succeeds_once_under_contention(store):
 
     def claim():
         barrier.wait()
-        results.append(store.claim_burned("abcdefgh12", NOW))
+        results.append(store.claim_burned("abcdefgh12", 1, NOW))
 
     threads = [threading.Thread(target=claim) for _ in range(16)]
     for t in threads:
@@ -107,7 +108,7 @@ def test_burn_claim_succeeds_once_under_contention(store):
     for t in threads:
         t.join()
     assert sum(r is not None for r in results) == 1
-    assert store.gone_reason("abcdefgh12", NOW) == "burned"
+    assert store.tombstone("abcdefgh12", NOW).reason == "burned"
 
 
 def test_edit_keeps_the_previous_revision(store):
@@ -222,12 +223,12 @@ def test_pastes_marked_unsearchable_are_not_indexed(store):
         assert conn.execute("SELECT count(*) FROM file_search_docsize").fetchone()[0] == 0
 
 
-def test_view_counts_are_batched_then_written(store):
+def test_view_counts_are_batched_then_written(store, core):
     store.insert_paste(paste(), [text_file()], manage_hash=None, searchable=True)
     for _ in range(3):
-        store.count_view("abcdefgh12")
-    assert store.get_paste("abcdefgh12", NOW).views == 3  # pending counts are visible
-    store.flush_views()
+        core.views.count("abcdefgh12")
+    assert pastes.peek(core, "abcdefgh12", ANONYMOUS).views == 3  # pending counts are visible
+    core.views.flush(store)
     with store.read() as conn:
         assert conn.execute("SELECT views FROM pastes").fetchone()[0] == 3
 
@@ -239,7 +240,7 @@ def test_purge_deletes_expired_pastes_and_leaves_tombstones(store):
     store.insert_paste(paste("staysalive1"), [text_file()], manage_hash=None, searchable=True)
     purged = store.purge_expired(NOW + 5, tombstone_until=NOW - 100)
     assert (purged.pastes, purged.unindexed) == (1, 1)
-    assert store.gone_reason("expiresnow1", NOW + 5) == "expired"
+    assert store.tombstone("expiresnow1", NOW + 5).reason == "expired"
     assert store.get_paste("staysalive1", NOW + 5) is not None
     with store.read() as conn:
         assert (
@@ -252,7 +253,7 @@ def test_old_tombstones_are_forgotten(store):
     store.insert_paste(paste(), [text_file()], manage_hash=None, searchable=True)
     store.delete_paste("abcdefgh12", NOW)
     store.purge_expired(NOW + 10, tombstone_until=NOW + 1)
-    assert store.gone_reason("abcdefgh12", NOW + 10) is None
+    assert store.tombstone("abcdefgh12", NOW + 10) is None
 
 
 def test_deleting_a_user_deletes_their_pastes_and_keys(store):

@@ -1,17 +1,23 @@
-"""Core: the one bundle every domain call takes first (store, settings, clock, throttle, gate).
+"""Core: the one bundle every domain call takes first (store, settings, clock, throttle, gate,
+view counts).
 
 Frozen and built once per app (web/app.py) or command (cli.py); the clock is a parameter, so a
 test moves time by handing in its own.
 """
 
+import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pastebox.config import Config
 from pastebox.core.crypto import KdfGate
+from pastebox.core.views import ViewCounts
 from pastebox.limits import GuessThrottle
-from pastebox.store import Store
+from pastebox.store import Store, StoreError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,8 +29,19 @@ class Core:
     throttle: GuessThrottle = field(default_factory=GuessThrottle)
     # Bounds concurrent argon2 runs (paste passwords and account passwords) server-wide.
     kdf_gate: KdfGate = field(default_factory=KdfGate)
+    # Views not yet written and burns since the last sweep: the janitor writes and takes them.
+    views: ViewCounts = field(default_factory=ViewCounts)
 
 
 def healthy(core: Core) -> bool:
     """Whether the database answers a read (what /api/health reports)."""
     return core.store.healthy()
+
+
+def close(core: Core) -> None:
+    """Write the pending view counts, then close the store (a server stopping, a command done)."""
+    try:
+        core.views.flush(core.store)
+    except (sqlite3.Error, StoreError):
+        log.exception("could not flush view counts at close")
+    core.store.close()

@@ -28,6 +28,16 @@ class NewPaste:
 
 
 @dataclass(frozen=True)
+class FileRow:
+    """A file as the store writes it; `text` is set when the bytes are UTF-8 (and so searchable)."""
+
+    name: str
+    language: str | None
+    content: bytes
+    text: str | None
+
+
+@dataclass(frozen=True)
 class PasteFile:
     position: int
     name: str
@@ -35,17 +45,30 @@ class PasteFile:
     content: bytes
     size: int
 
+    @classmethod
+    def decoded(
+        cls, position: int, name: str, language: str | None, content: bytes, text: str | None
+    ) -> "PasteFile":
+        """A file whose bytes were decoded already (`text`, None when they are not UTF-8), so
+        that is_text and text do not decode them again."""
+        made = cls(position, name, language, content, len(content))
+        made.__dict__["_utf8"] = text  # what the cached_property would have computed
+        return made
+
+    @functools.cached_property
+    def _utf8(self) -> str | None:
+        """The content decoded whole, once; None when it is not UTF-8."""
+        try:
+            return self.content.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
     @functools.cached_property
     def is_text(self) -> bool:
-        """Whether the content is UTF-8, checked a slice at a time: decoding a large file whole
-        only to ask would hold up to four times its size in memory. Asked several times a
-        request, answered once."""
-        if len(self.content) <= UTF8_CHECK_BYTES:
-            try:
-                self.content.decode("utf-8")
-            except UnicodeDecodeError:
-                return False
-            return True
+        """Whether the content is UTF-8. A large file not decoded yet is checked a slice at a
+        time: decoding it whole only to ask would hold up to four times its size in memory."""
+        if "_utf8" in self.__dict__ or len(self.content) <= UTF8_CHECK_BYTES:
+            return self._utf8 is not None
         decoder = codecs.getincrementaldecoder("utf-8")()
         view = memoryview(self.content)
         try:
@@ -56,8 +79,11 @@ class PasteFile:
             return False
         return True
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
+        """The content as text (bytes that are not UTF-8 replaced), decoded once."""
+        if self._utf8 is not None:
+            return self._utf8
         return self.content.decode("utf-8", "replace")
 
 
@@ -77,6 +103,9 @@ class Paste:
     files: tuple[PasteFile, ...] = field(default=())
     seal: str | None = None  # key-derivation parameters of a password-protected paste
     locked: bool = False  # True while `files` is the one sealed record and `title` is empty
+    # The hash of the anonymous maker's manage token (read with the paste, so checking a
+    # token costs no second read); never shown, never compared.
+    manage_hash: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -100,6 +129,17 @@ class PasteSummary:
     burn: bool
     language: str | None
     size: int
+
+
+@dataclass(frozen=True)
+class Tombstone:
+    """What the store keeps of a paste that was burned, expired or deleted (never its content):
+    a private one's owner and token hash, so that it is told to them and no one else."""
+
+    reason: str  # 'burned', 'expired' or 'deleted'
+    private: bool
+    owner_id: int | None = None
+    manage_hash: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)

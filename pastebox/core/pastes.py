@@ -14,7 +14,6 @@ from pastebox.core import crypto, ids
 from pastebox.core.context import Core
 from pastebox.core.errors import (
     Forbidden,
-    Gone,
     Invalid,
     NotFound,
     RateLimited,
@@ -25,6 +24,7 @@ from pastebox.core.errors import (
 from pastebox.core.model import (
     Actor,
     Created,
+    FileRow,
     NewFile,
     NewPaste,
     Paste,
@@ -32,6 +32,7 @@ from pastebox.core.model import (
     PasteSummary,
     Revision,
 )
+from pastebox.core.tombstones import missing
 from pastebox.core.validation import (
     clean_exposure,
     clean_language,
@@ -41,7 +42,7 @@ from pastebox.core.validation import (
     clean_ttl,
 )
 from pastebox.limits import GuessThrottle
-from pastebox.store import FileRow, PasteAuth, Store
+from pastebox.store import Store
 
 MAX_LIST_LIMIT = 100
 TOMBSTONE_SECONDS = 30 * 86400
@@ -51,11 +52,6 @@ E2EE_MIN_CHARS = -(-(NONCE_BYTES + MAC_BYTES + 1) * 4 // 3)
 E2EE_CONTENT_RE = re.compile(rf"[A-Za-z0-9_-]{{{E2EE_MIN_CHARS},}}")
 SEALED_NAME = "sealed"  # the one file row of a password paste, holding the sealed record
 _ID_ATTEMPTS = 5
-GONE_MESSAGES = {
-    "burned": "this paste was burned after it was read",
-    "expired": "this paste has expired",
-    "deleted": "this paste was deleted",
-}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,9 +66,6 @@ class Edit:
 # -- validation ------------------------------------------------------------------------------
 
 
-# Unicode's Bidi_Control characters: invisible, they reorder the text around them, so a name
-# "gnp.exe" with U+202E in front shows as "exe.png" on the page, in a zip listing, in a
-# terminal. Refused (not stripped: what is stored is what was sent, and the sender learns why).
 def _file_rows(
     files: tuple[NewFile, ...], cfg: Config, *, is_e2ee: bool, limit: int | None = None
 ) -> list[FileRow]:
@@ -123,31 +116,22 @@ def _file_rows(
 # -- access ----------------------------------------------------------------------------------
 
 
-def can_read(paste: Paste | PasteAuth, actor: Actor, manage_ok: bool = False) -> bool:
+def can_read(paste: Paste, actor: Actor, manage_ok: bool = False) -> bool:
     if paste.exposure != "private":
         return True
     return manage_ok or (actor.user_id is not None and paste.owner_id == actor.user_id)
 
 
-def _missing(store: Store, paste_id: str, now: float, actor: Actor | None = None) -> Exception:
-    """404, or 410 when the paste existed and was burned, expired or deleted (a private one's
-    fate is told only to its owner)."""
-    reason = store.gone_reason(
-        paste_id, now, actor.user_id if actor else None, actor.manage_token if actor else None
-    )
-    if reason:
-        return Gone(GONE_MESSAGES[reason], code=reason)
-    return NotFound("no such paste")
-
-
-def authorize_change(core: Core, paste_id: str, actor: Actor, now: float) -> PasteAuth:
-    """The paste's auth record if the actor owns it or holds its manage token."""
+def authorize_change(
+    core: Core, paste_id: str, actor: Actor, now: float, *, files: bool = False
+) -> Paste:
+    """The paste (with its files when `files`) if the actor owns it or holds its manage token."""
     store, throttle = core.store, core.throttle
     if not ids.is_paste_id(paste_id):
         raise NotFound("no such paste")
-    auth = store.get_auth(paste_id, now)
+    auth = _live(core, paste_id, now, files=files)
     if auth is None:
-        raise _missing(store, paste_id, now, actor)
+        raise missing(store, paste_id, now, actor)
     if actor.user_id is not None and auth.owner_id == actor.user_id:
         return auth
     if actor.manage_token:
@@ -208,7 +192,7 @@ def create(core: Core, new: NewPaste) -> Created:
     else:  # pragma: no cover - 62**10 ids make this unreachable in practice
         raise RuntimeError("could not draw a free paste id")
     files = tuple(
-        PasteFile(i, row.name, row.language, row.content, len(row.content))
+        PasteFile.decoded(i, row.name, row.language, row.content, row.text)
         for i, row in enumerate(rows)
     )
     return Created(paste=dataclasses.replace(paste, title=title, files=files), manage_token=token)
@@ -297,23 +281,25 @@ def peek(
     `locked_ok` (a page that asks for the password)."""
     if not ids.is_paste_id(paste_id):
         raise NotFound("no such paste")
-    store, now = core.store, core.now()
-    paste = store.get_paste(paste_id, now)
+    now = core.now()
+    paste = _live(core, paste_id, now)
     if paste is None:
-        raise _missing(store, paste_id, now, actor)
+        raise missing(core.store, paste_id, now, actor)
     # The token is checked only where it decides anything (a private paste): a maker's browser
     # sends its cookie on every visit. Wrong guesses by others never lock it out (the right
     # token always counts), and a throttled wrong one is the same 404.
-    if not can_read(paste, actor):
-        try:
-            held = holds_token(core, paste_id, actor)
-        except RateLimited:  # a private paste answers as a missing one, throttled or not
-            held = False
-        if not held:
-            raise NotFound("no such paste")
+    if not can_read(paste, actor) and not made_by(core, paste, actor):
+        raise NotFound("no such paste")
     if paste.locked and not locked_ok:
         return unlock(core, paste, password)
     return paste
+
+
+def _live(core: Core, paste_id: str, now: float, *, files: bool = True) -> Paste | None:
+    """The live paste as stored, with the views counted but not written yet."""
+    paste = core.store.get_paste(paste_id, now, files=files)
+    pending = core.views.pending(paste_id) if paste else 0
+    return dataclasses.replace(paste, views=paste.views + pending) if pending else paste
 
 
 def holds_token(core: Core, paste_id: str, actor: Actor) -> bool:
@@ -322,17 +308,31 @@ def holds_token(core: Core, paste_id: str, actor: Actor) -> bool:
     if not actor.manage_token:
         return False
     now = core.now()
-    return _token_is_right(core.store.get_auth(paste_id, now), core.throttle, paste_id, actor, now)
+    paste = core.store.get_paste(paste_id, now, files=False)
+    return _token_is_right(paste, core.throttle, paste_id, actor, now)
+
+
+def made_by(core: Core, paste: Paste, actor: Actor) -> bool:
+    """Whether the actor holds the manage token of this paste, as read (peek): the browser
+    that made it, say, which is then shown the token. No read of its own. Wrong guesses are
+    counted as holds_token counts them; a throttled one is False (never an error: the page is
+    shown either way, only without the token)."""
+    if not actor.manage_token:
+        return False
+    try:
+        return _token_is_right(paste, core.throttle, paste.id, actor, core.now())
+    except RateLimited:
+        return False
 
 
 def _token_is_right(
-    auth: PasteAuth | None, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
+    paste: Paste | None, throttle: GuessThrottle, paste_id: str, actor: Actor, now: float
 ) -> bool:
     """Whether the actor's manage token is the paste's. The right token always is, throttled
     or not: it is 256 random bits, which no throttle needs to protect, and refusing it would
     let anyone who knows the id lock the maker out. A wrong one is counted against the paste
     and against the client; past the limit of either, RateLimited."""
-    if auth is not None and ids.token_matches(actor.manage_token or "", auth.manage_hash):
+    if paste is not None and ids.token_matches(actor.manage_token or "", paste.manage_hash):
         return True
     throttle.refuse_wrong(("paste:" + paste_id, "guesser:" + actor.client), now)
     return False
@@ -342,41 +342,44 @@ def read(core: Core, paste_id: str, actor: Actor, *, password: str | None = None
     """A read that counts: claims (and so deletes) a burn paste, counts a view otherwise. A
     password paste is opened first, so a wrong password never burns it."""
     paste = peek(core, paste_id, actor, password=password)
-    store, now = core.store, core.now()
     if paste.burn:
-        claimed = store.claim_burned(paste_id, now)
-        if claimed is None:
-            raise _missing(store, paste_id, now, actor)
-        if (
-            paste.protected
-        ):  # the claimed row is the record just opened (sealed pastes never change)
-            return dataclasses.replace(paste, views=claimed.views)
-        return claimed
-    store.count_view(paste_id)
+        return _claim(core, paste, actor)
+    core.views.count(paste_id)
     return dataclasses.replace(paste, views=paste.views + 1)
+
+
+def _claim(core: Core, paste: Paste, actor: Actor) -> Paste:
+    """Delete the burn paste just read, if it is still the revision read: exactly one reader
+    wins, and the files are not read again. An edit in between means reading it again (a
+    password paste is never edited, so the one opened is the one claimed)."""
+    store, now = core.store, core.now()
+    while (views := store.claim_burned(paste.id, paste.revision, now)) is None:
+        again = store.get_paste(paste.id, now)
+        if again is None or again.revision == paste.revision:
+            raise missing(store, paste.id, now, actor)
+        paste = again  # each turn means another edit landed: edits are rarer than reads
+    core.views.burned()
+    return dataclasses.replace(paste, views=views + 1)
 
 
 def edit(core: Core, paste_id: str, actor: Actor, change: Edit) -> Paste:
     """Apply a change as a new revision; the previous one stays in the history."""
     store, cfg, now = core.store, core.cfg, core.now()
-    auth = authorize_change(core, paste_id, actor, now)
-    if auth.sealed:
+    current = authorize_change(core, paste_id, actor, now, files=True)
+    if current.protected:
         raise Invalid("a password-protected paste cannot be edited; make a new one")
     if change.title is None and change.files is None and change.language is None:
         raise Invalid("nothing to change: give a title, syntax, content or files")
-    current = store.get_paste(paste_id, now)
-    if current is None:
-        raise _missing(store, paste_id, now, actor)
     title = clean_title(change.title) if change.title is not None else current.title
-    if auth.is_e2ee and title:
+    if current.is_e2ee and title:
         raise Invalid(
             "an end-to-end encrypted paste keeps its title inside the sealed record", field="title"
         )
     if change.files is not None:
         rows = _file_rows(
-            change.files, cfg, is_e2ee=auth.is_e2ee, limit=_size_limit(cfg, auth.owner_id)
+            change.files, cfg, is_e2ee=current.is_e2ee, limit=_size_limit(cfg, current.owner_id)
         )
-        _check_quota(store, cfg, auth.owner_id, sum(len(r.content) for r in rows), now,
+        _check_quota(store, cfg, current.owner_id, sum(len(r.content) for r in rows), now,
                      freeing=current.size)  # fmt: skip
     elif change.language is not None:
         relabelled = tuple(
@@ -385,7 +388,7 @@ def edit(core: Core, paste_id: str, actor: Actor, change: Edit) -> Paste:
             )
             for i, f in enumerate(current.files)
         )
-        rows = _file_rows(relabelled, cfg, is_e2ee=auth.is_e2ee)
+        rows = _file_rows(relabelled, cfg, is_e2ee=current.is_e2ee)
     else:
         rows = [
             FileRow(f.name, f.language, f.content, f.text if f.is_text else None)
@@ -393,21 +396,27 @@ def edit(core: Core, paste_id: str, actor: Actor, change: Edit) -> Paste:
         ]
     if (
         store.update_paste(
-            paste_id, title=title, files=rows, now=now, searchable=not (auth.burn or auth.is_e2ee)
+            paste_id,
+            title=title,
+            files=rows,
+            now=now,
+            searchable=not (current.burn or current.is_e2ee),
         )
         is None
     ):
-        raise _missing(store, paste_id, now, actor)
-    updated = store.get_paste(paste_id, now)
+        raise missing(store, paste_id, now, actor)
+    updated = _live(core, paste_id, now)
     if updated is None:
-        raise _missing(store, paste_id, now, actor)
+        raise missing(store, paste_id, now, actor)
     return updated
 
 
 def delete(core: Core, paste_id: str, actor: Actor) -> None:
     now = core.now()
     authorize_change(core, paste_id, actor, now)
-    if not core.store.delete_paste(paste_id, now):
+    deleted = core.store.delete_paste(paste_id, now)
+    core.views.forget(paste_id)
+    if not deleted:
         raise NotFound("no such paste")
 
 
@@ -426,7 +435,7 @@ def extend(core: Core, paste_id: str, actor: Actor, seconds: int) -> float | Non
             field="ttlSeconds",
         )
     if not store.set_expiry(paste_id, expires, now):
-        raise _missing(store, paste_id, now, actor)
+        raise missing(store, paste_id, now, actor)
     return expires
 
 
@@ -441,7 +450,7 @@ def list_mine(core: Core, actor: Actor, limit: int, offset: int) -> list[PasteSu
 def count_view(core: Core, paste: Paste) -> None:
     """Count a view of a paste shown by peek (a page): read() counts its own."""
     if not paste.burn:
-        core.store.count_view(paste.id)
+        core.views.count(paste.id)
 
 
 def history(core: Core, paste_id: str, actor: Actor) -> list[Revision]:

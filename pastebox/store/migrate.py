@@ -1,13 +1,19 @@
-"""Append-only schema history, applied in order and recorded in PRAGMA user_version.
+"""The schema history: pastebox/migrations/NNNN_<name>.sql, applied in order and recorded in
+PRAGMA user_version (Db._migrate). Each file's first line is a `-- ` comment saying what it does.
 
-Never edit a migration that has shipped: add a new one.
+Append-only: never edit a migration that has shipped, add the next number.
 """
 
+import importlib.resources
+import re
 import sqlite3
+
+MIGRATION_FILE = re.compile(r"(\d{4})_(\w+)\.sql")
 
 
 def statements(sql: str) -> list[str]:
-    """Split a migration script into statements (sqlite3.complete_statement knows the grammar)."""
+    """Split a migration script into statements (sqlite3.complete_statement knows the grammar,
+    a CREATE TRIGGER's BEGIN … END with its inner semicolons included)."""
     statements, current = [], ""
     for line in sql.splitlines(keepends=True):
         current += line
@@ -20,118 +26,26 @@ def statements(sql: str) -> list[str]:
     return statements
 
 
-MIGRATIONS: tuple[tuple[str, str], ...] = (
-    (
-        "initial schema: users, api keys, pastes, revisions, files, full-text search",
-        """
-        CREATE TABLE users (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE COLLATE NOCASE,
-            created_at REAL NOT NULL
-        );
-        CREATE TABLE api_keys (
-            id INTEGER PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            key_hash BLOB NOT NULL UNIQUE,
-            label TEXT NOT NULL DEFAULT '',
-            created_at REAL NOT NULL
-        );
-        CREATE INDEX api_keys_user ON api_keys(user_id);
-        CREATE TABLE pastes (
-            id TEXT PRIMARY KEY,
-            title TEXT NOT NULL DEFAULT '',
-            created_at REAL NOT NULL,
-            updated_at REAL NOT NULL,
-            expires_at REAL,
-            burn INTEGER NOT NULL DEFAULT 0,
-            exposure TEXT NOT NULL CHECK (exposure IN ('public', 'unlisted', 'private')),
-            is_e2ee INTEGER NOT NULL DEFAULT 0,
-            owner_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
-            manage_hash BLOB,
-            views INTEGER NOT NULL DEFAULT 0,
-            revision INTEGER NOT NULL DEFAULT 1,
-            indexed INTEGER NOT NULL DEFAULT 0
-        );
-        CREATE INDEX pastes_expiry ON pastes(expires_at) WHERE expires_at IS NOT NULL;
-        CREATE INDEX pastes_owner ON pastes(owner_id, created_at) WHERE owner_id IS NOT NULL;
-        CREATE TABLE revisions (
-            paste_id TEXT NOT NULL REFERENCES pastes(id) ON DELETE CASCADE,
-            number INTEGER NOT NULL,
-            title TEXT NOT NULL,
-            created_at REAL NOT NULL,
-            PRIMARY KEY (paste_id, number)
-        ) WITHOUT ROWID;
-        CREATE TABLE files (
-            id INTEGER PRIMARY KEY,
-            paste_id TEXT NOT NULL,
-            revision INTEGER NOT NULL,
-            position INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            language TEXT,
-            content BLOB NOT NULL,
-            UNIQUE (paste_id, revision, position),
-            FOREIGN KEY (paste_id, revision) REFERENCES revisions(paste_id, number) ON DELETE CASCADE
-        );
-        -- Ids of pastes that were burned, expired or deleted, without any of their content, so
-        -- a late visitor learns "gone" (410) rather than "never existed" (404) for a while.
-        CREATE TABLE tombstones (
-            id TEXT PRIMARY KEY,
-            reason TEXT NOT NULL CHECK (reason IN ('burned', 'expired', 'deleted')),
-            at REAL NOT NULL
-        ) WITHOUT ROWID;
-        CREATE INDEX tombstones_at ON tombstones(at);
-        -- Counters that must survive a restart: search rows deleted since the index was last
-        -- merged (their words stay in FTS segments until then).
-        CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
-        INSERT INTO counters (name, value) VALUES ('unindexed', 0);
-        -- The search index reads its text through this view (external content), so the words
-        -- are stored once, in files; the store feeds and unfeeds it explicitly.
-        CREATE VIEW file_search_source AS
-            SELECT f.id AS id, p.title AS title, f.name AS name, CAST(f.content AS TEXT) AS content
-            FROM files f JOIN pastes p ON p.id = f.paste_id;
-        CREATE VIRTUAL TABLE file_search USING fts5(
-            title, name, content,
-            content = 'file_search_source', content_rowid = 'id',
-            tokenize = 'unicode61 remove_diacritics 2'
-        );
-        """,
-    ),
-    (
-        "password pastes, account passwords and browser sessions",
-        """
-        -- Key-derivation parameters (JSON: v, kdf, ops, mem, salt) of a password-protected
-        -- paste, whose one file row then holds the sealed record; NULL for every other paste.
-        ALTER TABLE pastes ADD COLUMN seal TEXT;
-        -- argon2id string hash (nacl.pwhash.str) for web log-in; NULL: API keys only.
-        ALTER TABLE users ADD COLUMN password_hash BLOB;
-        CREATE TABLE sessions (
-            token_hash BLOB PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-            created_at REAL NOT NULL,
-            expires_at REAL NOT NULL
-        ) WITHOUT ROWID;
-        CREATE INDEX sessions_user ON sessions(user_id);
-        CREATE INDEX sessions_expiry ON sessions(expires_at);
-        """,
-    ),
-    (
-        "tombstones remember whether a paste was private, and whose",
-        """
-        -- A gone private paste answers 404 (as if it never was) to all but its owner, so its
-        -- tombstone must not tell others that it existed.
-        ALTER TABLE tombstones ADD COLUMN private INTEGER NOT NULL DEFAULT 0;
-        ALTER TABLE tombstones ADD COLUMN owner_id INTEGER;
-        -- The manage-token hash of a gone private paste, so its anonymous maker still learns
-        -- "gone" (410) while everyone else gets 404.
-        ALTER TABLE tombstones ADD COLUMN manage_hash BLOB;
-        """,
-    ),
-    (
-        "an index for searches by language alone",
-        """
-        -- `lang:python` with no words lists the newest files in a language: with this index
-        -- the scan walks that language's files newest first and stops at the page.
-        CREATE INDEX files_language ON files(language) WHERE language IS NOT NULL;
-        """,
-    ),
-)
+def load(package: str = "pastebox.migrations") -> tuple[tuple[str, str], ...]:
+    """(what it does, SQL) of every migration in `package`, in order; numbered 0001 on without
+    a gap or a repeat, or ValueError (a missing file would skip a schema change)."""
+    found = []
+    for entry in importlib.resources.files(package).iterdir():
+        match = MIGRATION_FILE.fullmatch(entry.name)
+        if match:
+            found.append((int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
+        elif entry.name.endswith(".sql"):
+            raise ValueError(f"{package}: {entry.name} is not named NNNN_<name>.sql")
+    found.sort()
+    numbers = [number for number, _, _ in found]
+    if numbers != list(range(1, len(found) + 1)):
+        raise ValueError(f"{package}: migrations must be numbered 1..{len(found)}: {numbers}")
+    return tuple((_summary(name, sql), sql) for _, name, sql in found)
+
+
+def _summary(name: str, sql: str) -> str:
+    first = sql.split("\n", 1)[0]
+    return first[3:].strip() if first.startswith("-- ") else name
+
+
+MIGRATIONS = load()

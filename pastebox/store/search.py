@@ -1,17 +1,20 @@
-"""The SQL of a search, bounded whatever the query (called by Store.search in one read
-snapshot), and the filters every paste query shares."""
+"""The SQL of a search, bounded whatever the query, in one read snapshot (a table group of
+Store: the file_search index, which triggers keep in step with pastes and files).
+
+Who may find what: public pastes for everyone, and the viewer's own unlisted and private ones
+(the owner's search). That is why unlisted and private pastes are indexed at all, and why the
+schema's in_index leaves them in (only burn, password and E2EE pastes are never indexed):
+every statement here filters by exposure and owner itself, so others never see them.
+"""
 
 import json
 import secrets
 import sqlite3
 
 from pastebox.core.model import SearchHit
+from pastebox.store.db import Db
+from pastebox.store.pastes import CURRENT_PASTE, LIVE
 
-# The one expiry filter: a paste whose time has come is never served, whether or not the
-# janitor has deleted it yet.
-LIVE = "(p.expires_at IS NULL OR p.expires_at > :now)"
-# A file's paste, joined only while the file is of the paste's current revision.
-CURRENT_PASTE = "pastes p ON p.id = f.paste_id AND f.revision = p.revision"
 # A search ranks (bm25) the newest RANK_WINDOW matching files at most; see search().
 RANK_WINDOW = 1000
 PREVIEW_CHARS = 160  # the start of a file, standing in for a snippet when no words were searched
@@ -22,6 +25,25 @@ OLDER_MATCHES = (
     "SELECT rowid AS id FROM file_search WHERE file_search MATCH :match AND rowid < :below"
     " ORDER BY rowid DESC"
 )
+
+
+class SearchTables(Db):
+    """The search index (file_search) over files and pastes."""
+
+    def search(
+        self,
+        match: str | None,
+        *,
+        language: str | None = None,
+        viewer_id: int | None,
+        now: float,
+        limit: int,
+        offset: int,
+    ) -> list[SearchHit]:
+        """Search hits in one read snapshot (see search())."""
+        params = {"match": match, "lang": language, "now": now, "viewer": viewer_id}
+        with self.read() as conn:
+            return search(conn, params, limit, offset)
 
 
 def search(conn: sqlite3.Connection, params: dict, limit: int, offset: int) -> list[SearchHit]:
@@ -51,7 +73,7 @@ def _visible(params: dict) -> str:
     """What a search may show (over aliases f and p, p joined by CURRENT_PASTE). Every
     statement of a search applies it, so none relies on the others' snapshot."""
     language = " AND f.language = :lang" if params["lang"] else ""
-    return f"{LIVE} AND p.indexed AND (p.exposure = 'public' OR p.owner_id = :viewer){language}"
+    return f"{LIVE} AND p.in_index AND (p.exposure = 'public' OR p.owner_id = :viewer){language}"
 
 
 def _ranked_window(conn: sqlite3.Connection, params: dict) -> tuple[list[int], int | None]:

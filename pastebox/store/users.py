@@ -1,12 +1,13 @@
-"""The SQL of accounts: users, API keys and browser sessions (a part of Store)."""
+"""The SQL of accounts: users, API keys and browser sessions (a table group of Store)."""
 
 import sqlite3
 
 from pastebox.core.model import ApiKey, User
+from pastebox.store.db import Db
 
 
-class UserTables:
-    """Store's account tables; mixed into Store, whose read/write connections they use."""
+class UserTables(Db):
+    """users, api_keys and sessions."""
 
     # -- users and keys ----------------------------------------------------------------------
 
@@ -66,12 +67,10 @@ class UserTables:
         return [(User(r[0], r[1], r[2]), r[3], r[4]) for r in rows]
 
     def delete_user(self, user_id: int) -> bool:
-        """Delete a user with their keys and pastes."""
-        params = {"owner": user_id}
+        """Delete a user with their keys and pastes (which leave no tombstones)."""
         with self.write() as conn:
-            self._unindex(conn, "p.owner_id = :owner", params)
-            conn.execute("DELETE FROM pastes WHERE owner_id = :owner", params)
-            return conn.execute("DELETE FROM users WHERE id = :owner", params).rowcount == 1
+            conn.execute("DELETE FROM pastes WHERE owner_id = ?", (user_id,))
+            return conn.execute("DELETE FROM users WHERE id = ?", (user_id,)).rowcount == 1
 
     def insert_api_key(self, user_id: int, key_hash: bytes, label: str, now: float) -> None:
         with self.write() as conn:

@@ -144,11 +144,7 @@ def _maker_token(services: Services, paste: Paste) -> str:
     if not cookie:
         return ""
     actor = Actor(manage_token=cookie, client=client(bottle.request))
-    try:
-        held = pastes.holds_token(services.core, paste.id, actor)
-    except RateLimited:
-        return ""
-    return cookie if held else ""
+    return cookie if pastes.made_by(services.core, paste, actor) else ""
 
 
 def reveal(services: Services, paste_id: str):
