@@ -5,7 +5,7 @@
 --no-write-gate      write requests run concurrently (the store still serialises the SQL)
 --template-per-call  pages render through bottle.template() with a new lookup list on every
                      call, as before commit d6146c9: its cache is keyed on id() of that list
---unguarded          plain waitress.create_server, without pastebox/guard.py's connection
+--unguarded          plain waitress.create_server, without pastebox/server/guard.py's connection
                      guards (per-client cap, deadlines, upload budget): what they cost
 """
 
@@ -16,8 +16,8 @@ import sys
 import bottle
 import waitress
 
-from pastebox import serving
 from pastebox.cli import main
+from pastebox.server import serving
 from pastebox.web import templating
 from pastebox.web.app import services_of
 

@@ -202,7 +202,7 @@ def _user(args: argparse.Namespace, cfg: Config) -> int:
 
 
 def _purge(cfg: Config) -> int:
-    from pastebox.janitor import sweep
+    from pastebox.server.janitor import sweep
 
     store = open_store(cfg.db, synchronous=cfg.synchronous)
     try:
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             return _user(args, cfg)
         if args.command == "purge":
             return _purge(cfg)
-        from pastebox.serving import serve
+        from pastebox.server.serving import serve
 
         return serve(cfg)
     except PasteboxError as exc:

@@ -33,8 +33,8 @@ from helpers import (
 from pastebox.config import Config, load_config
 from pastebox.core import accounts
 from pastebox.core.context import Core
-from pastebox.proxy import behind_proxy
 from pastebox.render import Renderer
+from pastebox.server.proxy import behind_proxy
 from pastebox.store import Store, open_store
 from pastebox.web.app import create_app
 

@@ -1,4 +1,4 @@
-"""The guard's server and channel objects (pastebox/guard.py) driven directly, with the test as
+"""The guard's server and channel objects (pastebox/server/guard.py) driven directly, with the test as
 the loop thread and as a worker: each spec forces one order in which waitress's threads can
 meet, without sleeps, and checks that no response, charge or connection count is lost in it."""
 
@@ -13,7 +13,7 @@ from helpers import MIB, http_replies
 from waitress.adjustments import Adjustments
 from waitress.task import ThreadedTaskDispatcher
 
-from pastebox.guard import TOO_SLOW, GuardedChannel, GuardedServer, Limits
+from pastebox.server.guard import TOO_SLOW, GuardedChannel, GuardedServer, Limits
 
 CHUNK = 20_000  # over waitress's send_bytes: each chunk goes to the socket as it is written
 

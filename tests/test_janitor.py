@@ -9,7 +9,7 @@ import pytest
 from pastebox.core import pastes
 from pastebox.core.context import Core
 from pastebox.core.model import NewFile, NewPaste
-from pastebox.janitor import Janitor, sweep
+from pastebox.server.janitor import Janitor, sweep
 
 
 def create(store, cfg, clock, text, **kwargs):
@@ -76,8 +76,8 @@ class FlakyStore:
 
 
 def test_janitor_survives_a_failing_sweep_and_stops_cleanly(store, monkeypatch):
-    monkeypatch.setattr("pastebox.janitor.RETRY_SECONDS", 0.01)
-    monkeypatch.setattr("pastebox.janitor.VIEW_FLUSH_SECONDS", 0.01)
+    monkeypatch.setattr("pastebox.server.janitor.RETRY_SECONDS", 0.01)
+    monkeypatch.setattr("pastebox.server.janitor.VIEW_FLUSH_SECONDS", 0.01)
     flaky = FlakyStore(store, failures=2)
     janitor = Janitor(flaky, interval=0.01)
     janitor.start()
@@ -204,7 +204,7 @@ def test_a_merge_stopped_at_its_step_limit_is_finished_by_the_next_sweep(
     sweep(store, clock())  # one segment holds every word
     store.delete_paste(doomed.id, clock())
     with monkeypatch.context() as limited:
-        limited.setattr("pastebox.janitor.MAX_MERGE_STEPS", 1)
+        limited.setattr("pastebox.server.janitor.MAX_MERGE_STEPS", 1)
         assert not sweep(store, clock(), merge_pages=2, pause=lambda: None).fts_optimized
     assert files_holding(store.path, gone), "the merge was not cut short"
     assert sweep(store, clock()).fts_optimized

@@ -28,7 +28,7 @@ from helpers import (
 )
 
 from pastebox.config import ConfigError, load_config
-from pastebox.serving import Server
+from pastebox.server.serving import Server
 from pastebox.web.app import services_of
 
 PASSWORD = "correct horse battery staple"

@@ -14,7 +14,7 @@ from helpers import (
     token_header,
 )
 
-from pastebox.janitor import sweep
+from pastebox.server.janitor import sweep
 
 # -- GET /api/v1/pastes/:id ------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import ROOT, TRICKLE_SECONDS, Crowd, closed_reply, fetch, server_address, status_line
 
-from pastebox.guard import FD_HEADROOM, FD_PER_THREAD, MAX_HEADER_BYTES
+from pastebox.server.guard import FD_HEADROOM, FD_PER_THREAD, MAX_HEADER_BYTES
 
 HOSTILE_SOCKETS = 300
 
@@ -197,7 +197,7 @@ def fit_with_hard_limit(hard: int) -> tuple[int, int]:
     the connections that fit and the soft limit after."""
     probe = (
         "import resource\n"
-        "from pastebox.guard import fit_descriptor_limit\n"
+        "from pastebox.server.guard import fit_descriptor_limit\n"
         f"resource.setrlimit(resource.RLIMIT_NOFILE, (256, {hard}))\n"
         "print(fit_descriptor_limit(1000, 8), resource.getrlimit(resource.RLIMIT_NOFILE)[0])\n"
     )

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from helpers import csrf, reveal
 
-from pastebox.serving import pin_cpu
+from pastebox.server.serving import pin_cpu
 from pastebox.web.app import services_of
 
 

@@ -9,7 +9,7 @@ from helpers import fetch
 from pastebox.core import pastes
 from pastebox.core.context import Core, close
 from pastebox.core.model import ANONYMOUS, Actor, NewFile, NewPaste
-from pastebox.janitor import Janitor
+from pastebox.server.janitor import Janitor
 
 
 def stored_views(db: str, paste_id: str) -> int:
@@ -48,7 +48,7 @@ def test_each_core_counts_its_own_views(store, cfg, clock):
 
 
 def test_the_janitor_writes_the_cores_view_counts_between_sweeps(core, store, cfg, monkeypatch):
-    monkeypatch.setattr("pastebox.janitor.VIEW_FLUSH_SECONDS", 0.01)
+    monkeypatch.setattr("pastebox.server.janitor.VIEW_FLUSH_SECONDS", 0.01)
     paste_id = make(core)
     pastes.read(core, paste_id, ANONYMOUS)
     janitor = Janitor(store, interval=3600, views=core.views)

@@ -79,7 +79,7 @@ def api_key(environ: dict, schemes: tuple[KeyScheme, ...] = NATIVE_KEY_SCHEMES) 
 
 def client(request: bottle.BaseRequest) -> str:
     """The client address: REMOTE_ADDR, which waitress has already rewritten from the
-    trusted proxy's X-Forwarded-For (pastebox/proxy.py); no header is read here, so a
+    trusted proxy's X-Forwarded-For (pastebox/server/proxy.py); no header is read here, so a
     client that is not the trusted proxy cannot choose its address. An IPv6 client is its
     /64 (limits.client_key): one host may use any address in it."""
     return client_key(request.environ.get("REMOTE_ADDR") or "unknown")
@@ -177,7 +177,7 @@ def base_url(services: Services, request: bottle.BaseRequest) -> str:
         # A trusted X-Forwarded-Host sets SERVER_NAME too: never put an unchecked one in a link.
         host = host if _HOST_RE.fullmatch(host) else "localhost"
     # The trusted proxy's X-Forwarded-Proto (and -Host, if trusted) arrive as
-    # wsgi.url_scheme and HTTP_HOST, set by waitress (pastebox/proxy.py).
+    # wsgi.url_scheme and HTTP_HOST, set by waitress (pastebox/server/proxy.py).
     scheme = env.get("wsgi.url_scheme", "http")
     return f"{scheme}://{host}"
 

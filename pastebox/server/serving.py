@@ -9,9 +9,9 @@ from waitress import wasyncore
 
 from pastebox.config import Config
 from pastebox.core import context
-from pastebox.guard import create_server, limits_of
-from pastebox.janitor import Janitor
-from pastebox.proxy import waitress_settings
+from pastebox.server.guard import create_server, limits_of
+from pastebox.server.janitor import Janitor
+from pastebox.server.proxy import waitress_settings
 from pastebox.store import open_store
 from pastebox.web.app import create_app, services_of
 
@@ -70,7 +70,7 @@ class Server:
             expose_tracebacks=False,
             log_untrusted_proxy_headers=False,
             # Proxy headers count only from cfg.trust_proxy; waitress rewrites the client address,
-            # scheme and host from them before the app runs (pastebox/proxy.py).
+            # scheme and host from them before the app runs (pastebox/server/proxy.py).
             **waitress_settings(cfg),
         )
         self.core = services_of(self.app).core
