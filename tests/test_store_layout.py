@@ -106,4 +106,10 @@ def test_a_normal_install_ships_the_migrations():
 
 
 def test_the_store_package_exports_what_callers_import():
-    assert set(pastebox.store.__all__) == {"Store", "StoreError", "open_store"}
+    assert set(pastebox.store.__all__) == {
+        "Store",
+        "StoreError",
+        "open_store",
+        "UNAVAILABLE",
+        "DATABASE_ERRORS",
+    }

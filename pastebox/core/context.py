@@ -6,7 +6,6 @@ test moves time by handing in its own.
 """
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from pastebox.config import Config
 from pastebox.core.crypto import KdfGate
 from pastebox.core.views import ViewCounts
 from pastebox.limits import GuessThrottle
-from pastebox.store import Store, StoreError
+from pastebox.store import DATABASE_ERRORS, Store
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +41,6 @@ def close(core: Core) -> None:
     """Write the pending view counts, then close the store (a server stopping, a command done)."""
     try:
         core.views.flush(core.store)
-    except (sqlite3.Error, StoreError):
+    except DATABASE_ERRORS:
         log.exception("could not flush view counts at close")
     core.store.close()

@@ -9,14 +9,14 @@ name another group defines (tests/test_store_layout.py checks the last two). Tab
 step with each other (the search index) are kept so by triggers in the schema, not by code.
 """
 
-from pastebox.store.db import StoreError
+from pastebox.store.db import DATABASE_ERRORS, UNAVAILABLE, StoreError
 from pastebox.store.pastes import PasteTables
 from pastebox.store.search import SearchTables
 from pastebox.store.tombstones import Tombstones
 from pastebox.store.upkeep import PURGE_BATCH, Upkeep
 from pastebox.store.users import UserTables
 
-__all__ = ["Store", "StoreError", "open_store"]
+__all__ = ["DATABASE_ERRORS", "UNAVAILABLE", "Store", "StoreError", "open_store"]
 
 
 class Store(PasteTables, Tombstones, SearchTables, UserTables, Upkeep):

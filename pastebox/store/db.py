@@ -24,6 +24,12 @@ class StoreError(Exception):
     """The database cannot be used (corrupt, unreadable, newer schema)."""
 
 
+# What a caller may catch without importing sqlite3: the database cannot answer now (busy past
+# the timeout, closed, unreadable), and any failure of the database at all.
+UNAVAILABLE: tuple[type[Exception], ...] = (sqlite3.OperationalError, StoreError)
+DATABASE_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, StoreError)
+
+
 class Db:
     """Owns the SQLite connections; thread-safe; `close()` closes every connection it opened."""
 

@@ -7,7 +7,6 @@ of the URL table (web/routes.py) picks its shape, so a dialect can bring its own
 
 import json
 import logging
-import sqlite3
 from collections.abc import Callable
 
 import bottle
@@ -25,7 +24,7 @@ from pastebox.core.errors import (
     Unavailable,
     UnsupportedMedia,
 )
-from pastebox.store import StoreError
+from pastebox.store import UNAVAILABLE
 from pastebox.web.pages.errors import error_page
 from pastebox.web.requests import wants_html
 from pastebox.web.responses import HTML_TYPE, JSON_TYPE, NO_STORE, retry_after
@@ -109,7 +108,7 @@ def as_pastebox_error(exc: Exception, where: str) -> PasteboxError:
     """Map an exception that escaped a handler to the error the client sees."""
     if isinstance(exc, PasteboxError):
         return exc
-    if isinstance(exc, sqlite3.OperationalError | StoreError):
+    if isinstance(exc, UNAVAILABLE):
         log.warning("database unavailable during %s: %s", where, exc)
         return Unavailable("the database is busy or unavailable; try again", retry_after=2)
     log.exception("unexpected error during %s", where)
