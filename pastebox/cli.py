@@ -9,7 +9,7 @@ import time
 
 from pastebox.config import Config, ConfigError, env_name, load_config, settings
 from pastebox.core import accounts, crypto
-from pastebox.core.context import Core
+from pastebox.core.context import Core, close
 from pastebox.core.errors import Invalid, PasteboxError
 from pastebox.store import StoreError, open_store
 from pastebox.version import __version__
@@ -197,7 +197,7 @@ def _user(args: argparse.Namespace, cfg: Config) -> int:
                 created = time.strftime("%Y-%m-%d", time.gmtime(user.created_at))
                 print(f"{user.name}\tkeys={keys}\tpastes={count}\tcreated={created}")
     finally:
-        store.close()
+        close(core)
     return 0
 
 

@@ -66,6 +66,18 @@ def test_the_store_returns_records_only_from_the_core_model():
     }
 
 
+def test_the_web_takes_from_the_store_only_its_type_and_its_failures():
+    """create_app is given a Store (its type), and a database that cannot answer is a 503
+    (UNAVAILABLE); everything else the web needs of the store goes through the core."""
+    taken = {
+        name
+        for path in modules("web")
+        for name in imported(path)
+        if breaks(name, "pastebox.store") and name != "pastebox.store"
+    }
+    assert taken <= {"pastebox.store.Store", "pastebox.store.UNAVAILABLE"}
+
+
 def test_no_surface_reaches_the_store_past_the_core():
     """A handler calls pastebox.core; `core.store` or `services.core.store` in the web would be
     a surface running a query of its own."""

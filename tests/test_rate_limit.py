@@ -2,8 +2,19 @@
 burst, refills over time, one bucket per address (an IPv6 /64; the forwarded client behind a
 trusted proxy), every write surface spending from it, and nothing stored lost."""
 
+from urllib.parse import urlencode
+
 import pytest
-from helpers import GUESS_LIMIT, MINUTE, PASTES, assert_rate_limited, client_environ, listed
+from helpers import (
+    BROWSER,
+    GUESS_LIMIT,
+    MINUTE,
+    PASTES,
+    assert_rate_limited,
+    client_environ,
+    csrf,
+    listed,
+)
 
 from pastebox.limits import client_key
 
@@ -115,6 +126,24 @@ def test_every_write_method_and_surface_spends_from_the_same_bucket(make_app):
     assert_rate_limited(app.delete(url, headers=token, extra_environ=env, status=429))
     assert_rate_limited(app.post("/", b"more", extra_environ=env, status=429))
     assert_rate_limited(app.put("/f.txt", b"more", extra_environ=env, status=429))
+
+
+def test_each_reveal_of_a_burn_paste_spends_a_write_token_and_past_the_rate_burns_nothing(
+    make_app,
+):
+    app = make_app(rate_limit=2)
+    burn = {"content": "x\n", "burnAfterRead": True}
+    makers = [client_environ(f"10.0.1.{n}") for n in range(3)]  # each pays for its own create
+    ids = [app.post_json(PASTES, burn, extra_environ=maker).json["publicId"] for maker in makers]
+    reader = client_environ("10.0.0.1")
+    form = urlencode({"csrf": csrf(app)})
+    headers = {**BROWSER, "Content-Type": "application/x-www-form-urlencoded"}
+    for paste_id in ids[:2]:
+        app.post(f"/{paste_id}", form, headers=headers, extra_environ=reader, status=200)
+    refused = app.post(f"/{ids[2]}", form, headers=headers, extra_environ=reader, status=429)
+    assert refused.content_type == "text/html"  # the page's shape, saying when to come back
+    assert int(refused.headers["Retry-After"]) >= 1
+    app.get(f"{PASTES}/{ids[2]}", status=200)  # still there: the refused reveal burned nothing
 
 
 def test_the_curl_surface_answers_429_as_json_with_retry_after(make_app):

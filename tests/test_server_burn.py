@@ -13,17 +13,9 @@ import pytest
 from helpers import READERS, ROOT, fetch, wait_until
 
 READ_PATHS = {"curl-view": "/{id}", "raw": "/raw/{id}", "json-api": "/api/v1/pastes/{id}"}
-
-
 CONTENT = "the secret, served once\n"
-
-
 EXPIRED_WAIT = 10.0
-
-
 SWEEP_WAIT = 20.0
-
-
 GONE_KINDS = ("expired", "burned", "deleted")
 
 

@@ -1,5 +1,5 @@
 """Search text: what users type (words, "phrases", prefixes*, title:/file:/lang:) made safe for
-FTS5, and the search itself, within bounds (the SQL is store_search's)."""
+FTS5, and the search itself, within bounds (the SQL is store/search.py's)."""
 
 import dataclasses
 import re

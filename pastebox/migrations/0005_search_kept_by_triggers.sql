@@ -1,4 +1,6 @@
 -- the search index is kept by triggers, and never holds a burn, password or E2EE paste
+-- (From here on, 0001's note that the store feeds and unfeeds file_search by hand no longer
+-- holds: these triggers do, and no code writes to file_search.)
 -- Whether a paste's current files are in file_search: the store asked for it (`indexed`: every
 -- file is UTF-8 text) and the paste is none of burn-after-read, password-protected (seal) or
 -- end-to-end encrypted, whatever a caller wrote into `indexed`. Unlisted and private pastes

@@ -36,6 +36,8 @@ def load(package: str = "pastebox.migrations") -> tuple[tuple[str, str], ...]:
             found.append((int(match[1]), entry.name, entry.read_text(encoding="utf-8")))
         elif entry.name.endswith(".sql"):
             raise ValueError(f"{package}: {entry.name} is not named NNNN_<name>.sql")
+    if not found:  # an install without its package data: never make a schema-less file
+        raise ValueError(f"{package}: no migration files found")
     found.sort()
     numbers = [number for number, _, _ in found]
     if numbers != list(range(1, len(found) + 1)):

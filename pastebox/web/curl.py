@@ -15,7 +15,15 @@ from pastebox.web.context import Services
 from pastebox.web.convert import ttl_text
 from pastebox.web.payload import Part, media_type, parse_multipart
 from pastebox.web.reads import read_paste
-from pastebox.web.requests import actor, base_url, flag, password_header, wants_html, wants_json
+from pastebox.web.requests import (
+    actor,
+    base_url,
+    flag,
+    password_header,
+    wants_download,
+    wants_html,
+    wants_json,
+)
 from pastebox.web.responses import (
     json_response,
     raw_response,
@@ -141,15 +149,14 @@ def create(services: Services, name: str = ""):
 
 def raw(services: Services, paste_id: str):
     """GET /raw/ID: the bytes (?download=1: as an attachment)."""
-    download = bottle.request.query.get("download") == "1"
-    return raw_response(read_paste(services, bottle.request, paste_id), download=download)
+    paste = read_paste(services, bottle.request, paste_id)
+    return raw_response(paste, download=wants_download(bottle.request))
 
 
 def raw_file(services: Services, paste_id: str, filename: str):
     """GET /raw/ID/NAME: one file of the paste."""
-    download = bottle.request.query.get("download") == "1"
     paste = read_paste(services, bottle.request, paste_id)
-    return raw_response(paste, filename, download=download)
+    return raw_response(paste, filename, download=wants_download(bottle.request))
 
 
 def archive(services: Services, paste_id: str):

@@ -106,6 +106,12 @@ def actor(
     )
 
 
+def cookie_holder(request: bottle.BaseRequest) -> Actor:
+    """Who is asking as far as this browser's manage-token cookie says, and nothing else (no
+    key, no session): the maker's page shows the token only to the browser that holds it."""
+    return Actor(manage_token=token_cookie(request) or None, client=client(request))
+
+
 def session_user(services: Services, request: bottle.BaseRequest) -> User | None:
     """The signed-in user of the session cookie. It counts for reads, and for a form POST
     once its CSRF token was checked (web/csrf.py); never for other writes, which another
@@ -202,6 +208,11 @@ def wants_json(request: bottle.BaseRequest) -> bool:
 
 
 # -- small values ----------------------------------------------------------------------------
+
+
+def wants_download(request: bottle.BaseRequest) -> bool:
+    """`?download=1` on a raw URL: the bytes as an attachment, not shown inline."""
+    return request.query.get("download") == "1"
 
 
 def page_number(query: bottle.FormsDict, maximum: int) -> int:

@@ -8,7 +8,7 @@ import bottle
 from pastebox import render
 from pastebox.core import pastes
 from pastebox.core.errors import Forbidden, PasteboxError, RateLimited, Unauthorized
-from pastebox.core.model import Actor, Paste
+from pastebox.core.model import Paste
 from pastebox.web.context import Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf
 from pastebox.web.errors import page_response
@@ -32,7 +32,7 @@ from pastebox.web.pages.layout import (
 )
 from pastebox.web.payload import read_small_form
 from pastebox.web.reads import counts
-from pastebox.web.requests import TOKEN_COOKIE, actor, client
+from pastebox.web.requests import actor, cookie_holder
 from pastebox.web.responses import NO_STORE, keeps_no_copy
 
 
@@ -140,11 +140,10 @@ def unlock_page(paste: Paste, error: PasteboxError | None = None) -> bottle.HTTP
 
 def _maker_token(services: Services, paste: Paste) -> str:
     """The paste's manage token when this browser holds it in its cookie, else ""."""
-    cookie = bottle.request.get_cookie(TOKEN_COOKIE)
-    if not cookie:
+    holder = cookie_holder(bottle.request)
+    if not holder.manage_token:
         return ""
-    actor = Actor(manage_token=cookie, client=client(bottle.request))
-    return cookie if pastes.made_by(services.core, paste, actor) else ""
+    return holder.manage_token if pastes.made_by(services.core, paste, holder) else ""
 
 
 def reveal(services: Services, paste_id: str):
