@@ -106,10 +106,12 @@ def actor(
     )
 
 
-def cookie_holder(request: bottle.BaseRequest) -> Actor:
+def cookie_holder(request: bottle.BaseRequest) -> Actor | None:
     """Who is asking as far as this browser's manage-token cookie says, and nothing else (no
-    key, no session): the maker's page shows the token only to the browser that holds it."""
-    return Actor(manage_token=token_cookie(request) or None, client=client(request))
+    key, no session): the maker's page shows the token only to the browser that holds it.
+    None without the cookie."""
+    token = token_cookie(request)
+    return Actor(manage_token=token, client=client(request)) if token else None
 
 
 def session_user(services: Services, request: bottle.BaseRequest) -> User | None:

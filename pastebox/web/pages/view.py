@@ -141,9 +141,9 @@ def unlock_page(paste: Paste, error: PasteboxError | None = None) -> bottle.HTTP
 def _maker_token(services: Services, paste: Paste) -> str:
     """The paste's manage token when this browser holds it in its cookie, else ""."""
     holder = cookie_holder(bottle.request)
-    if not holder.manage_token:
+    if holder is None or not pastes.made_by(services.core, paste, holder):
         return ""
-    return holder.manage_token if pastes.made_by(services.core, paste, holder) else ""
+    return holder.manage_token or ""
 
 
 def reveal(services: Services, paste_id: str):
