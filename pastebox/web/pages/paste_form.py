@@ -64,6 +64,11 @@ def parse_form(parts: list[Part]) -> PasteForm:
     return form
 
 
+# Form fields kept as sent, and the two checkboxes (a box sends its value only when ticked).
+TEXT_FIELDS = frozenset({"title", "ttl", "exposure", "csrf", "password"})
+CHECKBOXES = frozenset({"burn", "e2ee"})
+
+
 def _take(form: PasteForm, part: Part) -> None:
     if part.name not in FORM_FIELDS:
         raise Invalid(f"unknown form field {part.name[:40]!r}", field=part.name[:40])
@@ -72,7 +77,11 @@ def _take(form: PasteForm, part: Part) -> None:
             form.uploads.append(NewFile(name=part.filename, content=part.data))
         return
     value = part.text()
-    if part.name == "name":
+    if part.name in TEXT_FIELDS:
+        setattr(form, part.name, value)
+    elif part.name in CHECKBOXES:
+        setattr(form, part.name, value.strip().lower() in TRUE_WORDS)
+    elif part.name == "name":
         form.files.append(FileInput(name=value))
     elif part.name in ("lang", "content"):
         if not form.files:
@@ -81,22 +90,8 @@ def _take(form: PasteForm, part: Part) -> None:
             form.files[-1].language = value
         else:
             form.files[-1].content = _textarea_text(value)
-    elif part.name == "title":
-        form.title = value
-    elif part.name == "ttl":
-        form.ttl = value
-    elif part.name == "exposure":
-        form.exposure = value
-    elif part.name == "burn":
-        form.burn = value.strip().lower() in TRUE_WORDS
     elif part.name == "token":
         form.token = value.strip()
-    elif part.name == "csrf":
-        form.csrf = value
-    elif part.name == "password":
-        form.password = value
-    elif part.name == "e2ee":
-        form.e2ee = value.strip().lower() in TRUE_WORDS
     elif part.name == "add_file":
         form.add_file = True
     elif part.name == "remove_file":
