@@ -116,3 +116,8 @@ def test_account_forms_over_the_write_rate_limit_are_429_with_retry_after(make_a
     res = submit(limited, "/settings/keys", 429, label="x")
     assert int(res.headers["Retry-After"]) > 0
     assert "My pastes" in res.text  # still the settings page, signed in
+
+
+def test_no_key_or_token_starts_with_a_dash_that_a_command_line_would_read_as_an_option():
+    # 2,000 draws: with a dash allowed first, all would miss it with probability (63/64)**2000.
+    assert not any(ids.new_token().startswith("-") for _ in range(2000))
