@@ -15,6 +15,7 @@ ENV_PREFIX = "PASTEBOX_"
 SECOND, MINUTE, HOUR, DAY, WEEK = 1, 60, 3600, 86400, 7 * 86400
 MONTH, YEAR = 30 * DAY, 365 * DAY
 MIB = 1024 * 1024
+MAX_TTL_CHARS = 64  # the longest duration text read; a day in seconds has 5 digits
 # Room in the upload buffer beyond the largest body: its headers, and the 1 MiB waitress reads
 # past the app's cap so that an oversize body still gets the app's JSON 413.
 UPLOAD_BUFFER_SLACK = 2 * MIB
@@ -52,7 +53,10 @@ class ConfigError(ValueError):
 
 def parse_ttl(value: str) -> int:
     """'3600', '10m', '1h', '2d', '1w', '1m' (month), '1y', 'never' -> seconds (0 = never)."""
-    text = str(value).strip().lower()
+    text = str(value)
+    if len(text) > MAX_TTL_CHARS:  # before any copy: a client may send a megabyte of "h"
+        raise ValueError(f"not a duration: {text[:MAX_TTL_CHARS]!r}… (too long)")
+    text = text.strip().lower()
     if text in TTL_PRESETS:
         return TTL_PRESETS[text]
     if text.isascii() and text.isdigit():
