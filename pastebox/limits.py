@@ -1,13 +1,15 @@
 """Bounds on what a client may cost: a capped body reader, a write-rate limiter, a guess throttle,
-the write gate and bounded slots for costly work (searches)."""
+a growing lockout for PINs, the write gate and bounded slots for costly work (searches)."""
 
 import contextlib
 import functools
 import ipaddress
+import math
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pastebox.core.errors import Invalid, RateLimited, TooLarge, Unavailable
@@ -17,6 +19,7 @@ MAX_TRACKED_CLIENTS = 100_000  # beyond this the oldest buckets are forgotten (b
 BUSY_RETRY_SECONDS = 1  # Retry-After of a request refused because the server is busy
 SEARCH_BUSY = "the server is busy with other searches; try again shortly"
 MAX_CLIENT_CHARS = 64  # of an address that does not parse, kept as a client key
+DAY_SECONDS = 86400.0
 IPV6_HOST_BITS = 64  # an IPv6 host is given a /64 at least, and may use any address in it
 
 
@@ -168,6 +171,92 @@ class GuessThrottle:
                 stamps = self._recent(target, now)
                 stamps.append(now)
                 self._remember(target, stamps)
+
+
+class Lockout:
+    """Failed guesses of a low-entropy secret (a room's 4-digit PIN), per target (the room, the
+    guessing client): `free` failures, then every further one locks its target for
+    `base` x 2^(n - free) seconds, n the failures so far (no cap: the 12th locks for ~2 days).
+    A target's count is forgotten after `forget` seconds without a failure; at most
+    `max_targets` targets are remembered (the least recently failed go first).
+
+    A guess is counted before it is checked (`begin`), so guesses sent at once get no extra
+    tries; a right one is taken back (`forgive`). While any target is locked every guess,
+    the right one too, is refused uncounted."""
+
+    def __init__(
+        self, free: int = 5, base: float = 60.0, forget: float = DAY_SECONDS,
+        max_targets: int = MAX_TRACKED_CLIENTS,
+    ):  # fmt: skip
+        self.free = free
+        self.base = base
+        self.forget = forget
+        self.max_targets = max_targets
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # (n, last failure)
+        self._lock = threading.Lock()
+
+    def _count(self, target: str, now: float) -> tuple[int, float]:
+        n, last = self._failures.get(target, (0, now))
+        if now - last >= self.forget:
+            self._failures.pop(target, None)
+            return 0, now
+        return n, last
+
+    def locked_for(self, target: str, now: float) -> float:
+        """Seconds until `target` may be guessed again (0: now)."""
+        with self._lock:
+            return self._locked_for(target, now)
+
+    def _locked_for(self, target: str, now: float) -> float:
+        n, last = self._count(target, now)
+        if n < self.free:
+            return 0.0
+        return max(0.0, last + self.base * 2.0 ** (n - self.free) - now)
+
+    def begin(self, targets: tuple[str, ...], now: float) -> "LockoutTicket":
+        """Count one guess against every target before it is tried; RateLimited, uncounted,
+        while any of them is locked. Returns what to `forgive` if the guess was right."""
+        with self._lock:
+            wait = max((self._locked_for(t, now) for t in targets), default=0.0)
+            if wait > 0:
+                raise RateLimited(
+                    "too many wrong guesses; try again later",
+                    retry_after=math.ceil(wait),
+                    code="too_many_attempts",
+                )
+            before = []
+            for target in targets:
+                n, last = self._count(target, now)
+                before.append((target, n, last))
+                self._failures[target] = (n + 1, now)
+                self._failures.move_to_end(target)
+            while len(self._failures) > self.max_targets:
+                self._failures.popitem(last=False)
+        return LockoutTicket(now, tuple(before))
+
+    def forgive(self, ticket: "LockoutTicket") -> None:
+        """Take back a guess counted by `begin` that turned out right: its targets are as they
+        were before it (less one failure, if others failed meanwhile)."""
+        with self._lock:
+            for target, n, last in ticket.before:
+                now_n, now_last = self._failures.get(target, (0, 0.0))
+                if (now_n, now_last) == (n + 1, ticket.at):  # nobody else failed meanwhile
+                    now_n, now_last = n, last
+                else:
+                    now_n -= 1
+                if now_n <= 0:
+                    self._failures.pop(target, None)
+                else:
+                    self._failures[target] = (now_n, now_last)
+
+
+@dataclass(frozen=True)
+class LockoutTicket:
+    """A guess counted by Lockout.begin: when, and each target's (name, failures, last failure)
+    before it."""
+
+    at: float
+    before: tuple[tuple[str, int, float], ...]
 
 
 class Slots:
