@@ -27,6 +27,9 @@ KNOWN_RACES = {
     ("GET", "/<paste_id>/edit", "/raw/<paste_id>"),
     ("GET", "/<paste_id>/delete", "/zip/<paste_id>"),
     ("GET", "/<paste_id>/delete", "/raw/<paste_id>"),
+    # curl's POST /r/<room_id> takes /r/edit and /r/delete, where no room id can be.
+    ("POST", "/r/<room_id>", "/<paste_id>/edit"),
+    ("POST", "/r/<room_id>", "/<paste_id>/delete"),
 }
 
 

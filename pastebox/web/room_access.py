@@ -17,7 +17,7 @@ import bottle
 
 from pastebox.config import WEEK
 from pastebox.core import rooms
-from pastebox.core.errors import Invalid
+from pastebox.core.errors import Forbidden, Invalid
 from pastebox.core.model import Entered, RoomPass
 from pastebox.web.context import Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf
@@ -122,12 +122,10 @@ def room_pass(
     environ, fields = request.environ, fields or {}
     pin = _secret(_header(environ, PIN_HEADER), "pin")
     pin = pin or _secret(_query(request, "pin"), "pin") or _secret(fields.get("pin"), "pin")
+    invite = _secret(_query(request, "join"), "join") or _secret(fields.get("join"), "join")
     token = _secret(_header(environ, TOKEN_HEADER), "token")
     if token is None:
-        token = _secret(request.get_cookie(ROOM_COOKIE), "token")
-        if token is not None and request.method not in SAFE_METHODS:
-            check_csrf(_header(environ, CSRF_HEADER) or _text(fields.get(CSRF_FIELD)))
-    invite = _secret(_query(request, "join"), "join") or _secret(fields.get("join"), "join")
+        token = _cookie_token(request, fields, brings_secret=bool(pin or invite))
     who = client(request)
     return RoomPass(
         pin=pin,
@@ -137,6 +135,24 @@ def room_pass(
         device=device_name(request),
         device_id=_device_id(token, who, environ.get("HTTP_USER_AGENT", "")),
     )
+
+
+def _cookie_token(
+    request: bottle.BaseRequest, fields: Mapping[str, Any], *, brings_secret: bool
+) -> str | None:
+    """The room cookie's device token: for a read as it is; for a write only with the CSRF
+    token. A write without it is refused, unless it brings a PIN or join token of its own, which
+    then stands alone (the cookie is not tried: a forged write could add any PIN)."""
+    token = _secret(request.get_cookie(ROOM_COOKIE), "token")
+    if token is None or request.method in SAFE_METHODS:
+        return token
+    try:
+        check_csrf(_header(request.environ, CSRF_HEADER) or _text(fields.get(CSRF_FIELD)))
+    except Forbidden:
+        if brings_secret:
+            return None
+        raise
+    return token
 
 
 def enter(services: Services, room_id: str, fields: Mapping[str, Any] | None = None) -> Entered:
