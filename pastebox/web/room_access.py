@@ -103,10 +103,11 @@ def device_name(request: bottle.BaseRequest) -> str:
     return name or device_label(request.environ.get("HTTP_USER_AGENT", ""))
 
 
-def _device_id(token: str | None, client_key: str, user_agent: str) -> str:
-    """A stable, anonymous id of a device for deviceCount: its token's hash, else its address
-    and browser's."""
-    seed = f"token:{token}" if token else f"client:{client_key}\n{user_agent}"
+def _device_id(client_key: str, user_agent: str) -> str:
+    """A stable, anonymous id of a device for deviceCount: a hash of its address and browser.
+    Not of its device token: a device joins without one (by PIN or link) and polls with it
+    from then on, and would count twice."""
+    seed = f"{client_key}\n{user_agent}"
     return hashlib.sha256(seed.encode("utf-8", "surrogatepass")).hexdigest()[:DEVICE_ID_CHARS]
 
 
@@ -133,7 +134,7 @@ def room_pass(
         invite=invite,
         client=who,
         device=device_name(request),
-        device_id=_device_id(token, who, environ.get("HTTP_USER_AGENT", "")),
+        device_id=_device_id(who, environ.get("HTTP_USER_AGENT", "")),
     )
 
 
