@@ -44,7 +44,7 @@ from typing import Any
 from pastebox.web import curl, negotiate
 from pastebox.web.api import handlers as api
 from pastebox.web.errors import ErrorShape, json_error, negotiated_error
-from pastebox.web.pages import account, forms, search, static, view
+from pastebox.web.pages import account, forms, rooms, search, static, view
 
 JSON = json_error
 PAGE = negotiated_error
@@ -98,6 +98,15 @@ ROUTES: tuple[Route, ...] = (
     Route("POST",   "/settings/keys/<key_id>/revoke",       account.revoke_key,  PAGE, "handler"),
     Route("POST",   "/settings/password",                   account.change_password, PAGE,
           "handler"),
+    # -- rooms in the browser: the start page, the room page (curl's text for others) ---------
+    Route("GET",    "/rooms",                               rooms.start_page,    PAGE),
+    Route("POST",   "/rooms",                               rooms.create_or_join, PAGE, "handler"),
+    Route("GET",    "/r/<room_id>",                         negotiate.room,      PAGE),
+    Route("POST",   "/r/<room_id>/join",                    rooms.join,          PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/send",                    rooms.send,          PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/upload",                  rooms.upload,        PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/delete",                  rooms.delete,        PAGE, "handler"),
+    Route("GET",    "/r/<room_id>/qr.svg",                  rooms.qr_code,       PAGE),
     # -- `/`: the form for browsers, the manual and uploads for curl --------------------------
     Route("GET",    "/",                                    negotiate.index,     PAGE),
     Route("POST",   "/",                                    curl.create,         PAGE, "gate"),
