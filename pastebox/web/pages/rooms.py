@@ -31,10 +31,10 @@ from pastebox.web.csrf import CSRF_FIELD, check_csrf
 from pastebox.web.errors import error_response, json_error, page_response
 from pastebox.web.gates import take_write_token, writing
 from pastebox.web.pages.layout import human_ago, human_delta, human_size, iso_text, page
-from pastebox.web.payload import read_small_form
+from pastebox.web.payload import parse_small_form, read_small_form
 from pastebox.web.requests import base_url, client, is_https, wants_json
 from pastebox.web.responses import NO_STORE, json_response, redirect
-from pastebox.web.uploads import Form, read_form
+from pastebox.web.uploads import FORM_SLACK, read_form, read_raw
 
 DEVICE_COOKIE = "pastebox_device"
 DEVICE_COOKIE_SECONDS = 365 * 86400
@@ -181,7 +181,7 @@ def qr_code(services: Services, room_id: str):
     headers = {"Content-Type": "image/svg+xml", "Content-Security-Policy": "default-src 'none'",
                **NO_STORE}  # fmt: skip
     response = bottle.HTTPResponse(buffer.getvalue(), 200, **headers)
-    room_access.hand_token(response, entered, is_https(services, bottle.request))
+    _hand_over(services, response, entered, {})
     return response
 
 
@@ -195,8 +195,9 @@ def join(services: Services, room_id: str):
         fields = read_small_form(bottle.request.environ)
         check_csrf(fields.get(CSRF_FIELD))
         take_write_token(services, client(bottle.request))
-        who = dataclasses.replace(_room_pass(services, fields), pin=fields.get("pin", ""))
-        entered = rooms.enter(services.core, room_id, who)
+        if not fields.get("pin"):
+            raise Invalid("type the room's PIN", code="pin_required", field="pin")
+        entered = rooms.enter(services.core, room_id, _room_pass(services, fields))
     except NotFound as exc:
         return _start_page(exc)
     except PasteboxError as exc:
@@ -209,8 +210,12 @@ def join(services: Services, room_id: str):
 def send(services: Services, room_id: str):
     """POST /r/ID/send: the text box's form. The text becomes the room's current text and an
     item of its feed."""
-    form, entered = _enter_by_form(services, room_id)
-    text = form.fields.get("content", "").replace("\r\n", "\n")
+    environ = bottle.request.environ
+    body = read_raw(environ, services.cfg.room_max_file_bytes + FORM_SLACK)
+    fields = parse_small_form(body, environ.get("CONTENT_TYPE", ""))
+    del body  # the text is decoded: the bytes need not stay for the write
+    entered = _enter_by_form(services, room_id, fields)
+    text = fields.get("content", "").replace("\r\n", "\n")
     try:
         if not text.strip():
             raise Invalid("type or paste some text to send", field="content")
@@ -218,20 +223,21 @@ def send(services: Services, room_id: str):
             rooms.set_content(services.core, entered, text)
     except PasteboxError as exc:
         return _refused_in_room(services, entered, exc, text)
-    return _sent(services, entered, form.fields)
+    return _sent(services, entered, fields)
 
 
 def upload(services: Services, room_id: str):
     """POST /r/ID/upload: the file picker's form (or a file dropped or pasted, sent by
     rooms.js). The type is sniffed from the bytes, never taken from the browser."""
-    form, entered = _enter_by_form(services, room_id)
-    chosen = [f for f in form.files if f.field == "file" and (f.name or len(f.data))]
+    form = read_form(bottle.request.environ, services.cfg.room_max_file_bytes)
+    entered = _enter_by_form(services, room_id, form.fields)
+    chosen = [f for f in form.files if f.field == "file"]
     try:
         if not chosen:
             raise Invalid("choose a file to send", field="file")
         with writing(services, client(bottle.request)):
             for f in chosen:
-                rooms.add_file(services.core, entered, f.name, f.data, media.sniff(f.data))
+                rooms.add_file(services.core, entered, f.name, f.data, f.media_type)
     except PasteboxError as exc:
         return _refused_in_room(services, entered, exc)
     return _sent(services, entered, form.fields)
@@ -239,22 +245,24 @@ def upload(services: Services, room_id: str):
 
 def delete(services: Services, room_id: str):
     """POST /r/ID/delete: the room and everything in it, for every device, at once."""
-    _, entered = _enter_by_form(services, room_id)
+    entered = _enter_by_form(services, room_id, read_small_form(bottle.request.environ))
     with writing(services, client(bottle.request)):
         rooms.delete(services.core, entered)
     if wants_json(bottle.request):
-        return json_response({"success": True}, **NO_STORE)
-    return redirect("/rooms?deleted=1")
+        response = json_response({"success": True}, **NO_STORE)
+    else:
+        response = redirect("/rooms?deleted=1")
+    room_access.forget_token(response, entered.room.id)
+    return response
 
 
-def _enter_by_form(services: Services, room_id: str) -> tuple[Form, Entered]:
-    """Read a room form (multipart, up to a file's size), check its CSRF token, and enter the
-    room as the device it names. A refusal here raises: the route answers it (an error page,
-    or JSON to rooms.js) except the door's, which is the PIN prompt for a browser's form."""
-    form = read_form(bottle.request.environ, services.cfg.room_max_file_bytes)
-    check_csrf(form.fields.get(CSRF_FIELD))
+def _enter_by_form(services: Services, room_id: str, fields: dict[str, str]) -> Entered:
+    """Check a room form's CSRF token and enter the room as the device the form names. A
+    refusal here raises: the route answers it (an error page, or JSON to rooms.js) except the
+    door's, which is the PIN prompt for a browser's form."""
+    check_csrf(fields.get(CSRF_FIELD))
     try:
-        return form, rooms.enter(services.core, room_id, _room_pass(services, form.fields))
+        return rooms.enter(services.core, room_id, _room_pass(services, fields))
     except DOOR_REFUSALS as exc:
         if wants_json(bottle.request):
             raise
@@ -290,7 +298,7 @@ def device_name(fields: dict[str, str]) -> str:
 
 def _room_pass(services: Services, fields: dict[str, str]) -> RoomPass:
     """What this request brings to a room, with the device name its form sends, if any."""
-    who = room_access.room_pass(services, bottle.request)
+    who = room_access.room_pass(services, bottle.request, fields)
     name = device_name(fields)
     return dataclasses.replace(who, device=name) if name else who
 
@@ -301,7 +309,7 @@ def _hand_over(
     """What the browser keeps: a new device token (room_access), and the device name a form
     sent, for the next visit's forms and the feed's items."""
     secure = is_https(services, bottle.request)
-    room_access.hand_token(response, entered, secure)
+    room_access.hand_token(response, entered, secure, services.cfg.room_max_ttl)
     name = device_name(fields)
     if name:
         flags = f"Path=/; Max-Age={DEVICE_COOKIE_SECONDS}; SameSite=Lax" + (
