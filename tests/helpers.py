@@ -1240,3 +1240,46 @@ READERS = 16
 SERVER_FLAGS = ("--render-timeout", "30", "--cpu-pin", "off")
 # Where a browser spec's page problems (errors it threw or logged) are kept on its test item.
 PROBLEMS = pytest.StashKey["PageProblems"]()
+
+
+# -- rooms (the seed's API, curl, the CLI) ----------------------------------------------------
+
+ROOMS = "/api/rooms"
+PIN = "4711"
+WRONG_PIN = "1234"
+ROOM_ID_RE = re.compile(r"[23456789abcdefghjkmnpqrstuvwxyz]{10}")
+ISO_Z_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
+# A room id no room has: the right shape, drawn by no test.
+NO_ROOM = "zzzzzzzzzz"
+
+
+def new_room(app, pin: str | None = None, headers: dict[str, str] | None = None, **kw) -> dict:
+    """POST /api/rooms (with a PIN if given); the 201 reply's JSON, plus `deviceToken` (the
+    X-Device-Token header, or None)."""
+    body = {"pin": pin} if pin is not None else {}
+    res = app.post_json(ROOMS, body, headers=headers or {}, status=201, **kw)
+    return {**res.json, "deviceToken": res.headers.get("X-Device-Token")}
+
+
+def pin_header(pin: str) -> dict[str, str]:
+    return {"X-Room-Pin": pin}
+
+
+def device_header(token: str) -> dict[str, str]:
+    return {"X-Device-Token": token}
+
+
+def from_address(addr: str) -> dict[str, str]:
+    """webtest extra_environ for a request from another client address."""
+    return {"REMOTE_ADDR": addr}
+
+
+def room_upload(app, room_id: str, name: str, data: bytes, headers=None, status: int | str = 200):
+    """POST /api/rooms/ID/upload with one multipart `file`."""
+    body, content_type = multipart(("file", name, data))
+    return app.post(
+        f"{ROOMS}/{room_id}/upload",
+        body,
+        headers={"Content-Type": content_type, **(headers or {})},
+        status=status,
+    )

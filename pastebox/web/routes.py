@@ -41,8 +41,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pastebox.web import curl, negotiate
+from pastebox.web import curl, negotiate, room_curl
 from pastebox.web.api import handlers as api
+from pastebox.web.api import rooms
 from pastebox.web.errors import ErrorShape, json_error, negotiated_error
 from pastebox.web.pages import account, forms, rooms, search, static, view
 
@@ -83,6 +84,15 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/api/v1/pastes/<paste_id>",            api.delete,          JSON, "gate"),
     Route("POST",   "/api/v1/pastes/<paste_id>/extend",     api.extend,          JSON, "gate"),
     Route("GET",    "/api/v1/pastes/<paste_id>/revisions",  api.revisions,       JSON),
+    # -- rooms: the seed's API, and the feed the room page polls ------------------------------
+    Route("POST",   "/api/rooms",                           rooms.create,        JSON, "gate"),
+    Route("GET",    "/api/rooms/<room_id>",                 rooms.info,          JSON),
+    Route("DELETE", "/api/rooms/<room_id>",                 rooms.delete,        JSON, "gate"),
+    Route("GET",    "/api/rooms/<room_id>/content",         rooms.get_content,   JSON),
+    Route("PUT",    "/api/rooms/<room_id>/content",         rooms.put_content,   JSON, "gate"),
+    Route("POST",   "/api/rooms/<room_id>/content",         rooms.put_content,   JSON, "gate"),
+    Route("POST",   "/api/rooms/<room_id>/upload",          rooms.upload,        JSON, "gate"),
+    Route("GET",    "/api/rooms/<room_id>/feed",            rooms.feed,          JSON),
     # -- browser pages at fixed paths --------------------------------------------------------
     Route("GET",    "/new",                                 forms.new_form,      PAGE),
     Route("POST",   "/new",                                 forms.create,        PAGE, "handler"),
@@ -111,6 +121,11 @@ ROUTES: tuple[Route, ...] = (
     Route("GET",    "/",                                    negotiate.index,     PAGE),
     Route("POST",   "/",                                    curl.create,         PAGE, "gate"),
     Route("PUT",    "/",                                    curl.create,         PAGE, "gate"),
+    # -- rooms: files, and curl sending to /r/ID (GET /r/ID is negotiate.room) ----------------
+    Route("GET",    "/r/<room_id>/files/<file_key>/<name>", room_curl.room_file, PAGE),
+    Route("POST",   "/r/<room_id>",                         room_curl.send,      PAGE, "gate"),
+    Route("PUT",    "/r/<room_id>",                         room_curl.send,      PAGE, "gate"),
+    Route("PUT",    "/r/<room_id>/<name>",                  room_curl.send,      PAGE, "gate"),
     # -- catch-alls under a paste id: last ---------------------------------------------------
     Route("GET",    "/<paste_id>/fork",                     forms.fork_form,     PAGE),
     Route("GET",    "/<paste_id>/edit",                     forms.edit_form,     PAGE),
