@@ -104,8 +104,8 @@ def multipart_file(name: str, data: bytes) -> tuple[bytes, str]:
     """A multipart/form-data body of one `file` part, and its Content-Type."""
     boundary = "pastebox" + secrets.token_hex(16)
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-        f"filename=\"{name.translate(_FILENAME_ESCAPES)}\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="{name.translate(_FILENAME_ESCAPES)}"\r\n'
         "Content-Type: application/octet-stream\r\n\r\n"
     )
     body = head.encode("utf-8") + data + f"\r\n--{boundary}--\r\n".encode("ascii")

@@ -56,9 +56,9 @@ def test_the_header_links_to_the_rooms_page(app):
 
 def test_the_start_page_offers_a_new_room_and_joining_one_by_its_id(app):
     res = app.get("/rooms", headers=BROWSER, status=200)
-    forms = res.forms
-    assert {f.action for f in forms.values()} == {"/rooms"}
-    fields = {name for f in forms.values() for name in f.fields}
+    forms = [f for f in res.forms.values() if f.action == "/rooms"]
+    assert len(forms) == 2
+    fields = {name for f in forms for name in f.fields}
     assert {"csrf", "pin", "room", "action"} <= fields
     assert 'value="new"' in res.text and 'value="join"' in res.text
 
@@ -159,8 +159,7 @@ def test_the_join_link_of_a_protected_room_lets_a_browser_in_without_the_pin(app
 def test_a_join_link_with_a_wrong_token_asks_for_the_pin(app):
     room_id = new_room(app, pin="4821")
     other = another_browser(app)
-    res = other.get(f"/r/{room_id}?join={'A' * 43}", headers=BROWSER)
-    assert res.status_int in (401, 403)
+    res = other.get(f"/r/{room_id}?join={'A' * 43}", headers=BROWSER, status=403)
     assert f'action="/r/{room_id}/join"' in res.text
 
 
@@ -272,7 +271,7 @@ def test_what_devices_send_is_shown_inert(app):
     room_id = new_room(app)
     hostile = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
     send_text(app, room_id, hostile, device=hostile[:60])
-    send_file(app, room_id, hostile + ".txt", b"x")
+    send_file(app, room_id, hostile.replace('"', "") + ".txt", b"x")  # a browser sends %22
     text = room_page(app, room_id).text
     assert "<script>alert" not in text and "<img src=x" not in text
     assert "onerror=alert(1)>" not in text.replace("onerror=alert(1)&gt;", "")

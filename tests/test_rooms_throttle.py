@@ -22,7 +22,10 @@ FREE_GUESSES = 5
 
 def guess(app, room_id: str, pin: str, addr: str = GUESSER, status="*"):
     return app.get(
-        f"{ROOMS}/{room_id}", headers=pin_header(pin), extra_environ=from_address(addr), status=status
+        f"{ROOMS}/{room_id}",
+        headers=pin_header(pin),
+        extra_environ=from_address(addr),
+        status=status,
     )
 
 

@@ -65,9 +65,7 @@ def test_html_and_svg_come_back_sandboxed_and_as_attachments(app, name, data):
 def test_the_clients_media_type_is_never_used(app):
     room_id = new_room(app)["roomId"]
     body, content_type = multipart(("file", "cat.png", HTML, "image/png"))
-    res = app.post(
-        f"{ROOMS}/{room_id}/upload", body, headers={"Content-Type": content_type}
-    )
+    res = app.post(f"{ROOMS}/{room_id}/upload", body, headers={"Content-Type": content_type})
     served = app.get(file_path(res.json["fileUrl"]))
     assert not served.headers["Content-Type"].startswith("image/")
     assert served.headers["Content-Disposition"].startswith("attachment")
@@ -89,4 +87,6 @@ def test_a_file_name_loses_its_path_but_keeps_its_letters(app):
     body = room_upload(app, room_id, "../../etc/Grüße 🎉.txt", b"hi").json
     assert body["fileName"] == "Grüße 🎉.txt"
     res = app.get(file_path(body["fileUrl"]))
-    assert "filename*=UTF-8''Gr%C3%BC%C3%9Fe%20%F0%9F%8E%89.txt" in res.headers["Content-Disposition"]
+    assert (
+        "filename*=UTF-8''Gr%C3%BC%C3%9Fe%20%F0%9F%8E%89.txt" in res.headers["Content-Disposition"]
+    )

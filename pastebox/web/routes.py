@@ -45,7 +45,8 @@ from pastebox.web import curl, negotiate, room_curl
 from pastebox.web.api import handlers as api
 from pastebox.web.api import rooms
 from pastebox.web.errors import ErrorShape, json_error, negotiated_error
-from pastebox.web.pages import account, forms, rooms, search, static, view
+from pastebox.web.pages import account, forms, search, static, view
+from pastebox.web.pages import rooms as room_pages
 
 JSON = json_error
 PAGE = negotiated_error
@@ -109,14 +110,14 @@ ROUTES: tuple[Route, ...] = (
     Route("POST",   "/settings/password",                   account.change_password, PAGE,
           "handler"),
     # -- rooms in the browser: the start page, the room page (curl's text for others) ---------
-    Route("GET",    "/rooms",                               rooms.start_page,    PAGE),
-    Route("POST",   "/rooms",                               rooms.create_or_join, PAGE, "handler"),
-    Route("GET",    "/r/<room_id>",                         negotiate.room,      PAGE),
-    Route("POST",   "/r/<room_id>/join",                    rooms.join,          PAGE, "handler"),
-    Route("POST",   "/r/<room_id>/send",                    rooms.send,          PAGE, "handler"),
-    Route("POST",   "/r/<room_id>/upload",                  rooms.upload,        PAGE, "handler"),
-    Route("POST",   "/r/<room_id>/delete",                  rooms.delete,        PAGE, "handler"),
-    Route("GET",    "/r/<room_id>/qr.svg",                  rooms.qr_code,       PAGE),
+    Route("GET",    "/rooms",                     room_pages.start_page,     PAGE),
+    Route("POST",   "/rooms",                     room_pages.create_or_join, PAGE, "handler"),
+    Route("GET",    "/r/<room_id>",               negotiate.room,            PAGE),
+    Route("POST",   "/r/<room_id>/join",          room_pages.join,           PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/send",          room_pages.send,           PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/upload",        room_pages.upload,         PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/delete",        room_pages.delete,         PAGE, "handler"),
+    Route("GET",    "/r/<room_id>/qr.svg",        room_pages.qr_code,        PAGE),
     # -- `/`: the form for browsers, the manual and uploads for curl --------------------------
     Route("GET",    "/",                                    negotiate.index,     PAGE),
     Route("POST",   "/",                                    curl.create,         PAGE, "gate"),

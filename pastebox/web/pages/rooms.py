@@ -44,6 +44,8 @@ POLL_VISIBLE_MS, POLL_HIDDEN_MS = 1000, 15000
 QR_SCALE, QR_BORDER = 6, 4  # pixels per module; the quiet zone readers need, in modules
 # Refusals of the room's door: shown on the PIN prompt, not on the room page.
 DOOR_REFUSALS = (Unauthorized, Forbidden, RateLimited)
+STALE_LINK = Forbidden("this join link has expired or is not this room's: type the room's PIN",
+                       code="invalid_join")  # fmt: skip
 
 
 # -- the start page --------------------------------------------------------------------------
@@ -105,7 +107,9 @@ def room_page(services: Services, room_id: str):
     except NotFound as exc:
         return _start_page(exc)
     except DOOR_REFUSALS as exc:
-        return _pin_page(room_id, None if isinstance(exc, Unauthorized) else exc)
+        if isinstance(exc, Unauthorized):  # no PIN sent: the prompt, unless a link was wrong
+            exc = STALE_LINK if who.invite else None
+        return _pin_page(room_id, exc)
     if "join" in bottle.request.query:
         response = redirect(f"/r/{entered.room.id}")
         _hand_over(services, response, entered, {})
@@ -195,8 +199,6 @@ def join(services: Services, room_id: str):
         fields = read_small_form(bottle.request.environ)
         check_csrf(fields.get(CSRF_FIELD))
         take_write_token(services, client(bottle.request))
-        if not fields.get("pin"):
-            raise Invalid("type the room's PIN", code="pin_required", field="pin")
         entered = rooms.enter(services.core, room_id, _room_pass(services, fields))
     except NotFound as exc:
         return _start_page(exc)
