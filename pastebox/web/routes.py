@@ -46,6 +46,7 @@ from pastebox.web.api import handlers as api
 from pastebox.web.api import rooms as rooms_api
 from pastebox.web.errors import ErrorShape, json_error, negotiated_error
 from pastebox.web.pages import account, forms, search, static, view
+from pastebox.web.pages import rooms as room_pages
 
 JSON = json_error
 PAGE = negotiated_error
@@ -108,6 +109,15 @@ ROUTES: tuple[Route, ...] = (
     Route("POST",   "/settings/keys/<key_id>/revoke",       account.revoke_key,  PAGE, "handler"),
     Route("POST",   "/settings/password",                   account.change_password, PAGE,
           "handler"),
+    # -- rooms in the browser: the start page, the room page (curl's text for others) ---------
+    Route("GET",    "/rooms",                     room_pages.start_page,     PAGE),
+    Route("POST",   "/rooms",                     room_pages.create_or_join, PAGE, "handler"),
+    Route("GET",    "/r/<room_id>",               negotiate.room,            PAGE),
+    Route("POST",   "/r/<room_id>/join",          room_pages.join,           PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/send",          room_pages.send,           PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/upload",        room_pages.upload,         PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/delete",        room_pages.delete,         PAGE, "handler"),
+    Route("GET",    "/r/<room_id>/qr.svg",        room_pages.qr_code,        PAGE),
     # -- `/`: the form for browsers, the manual and uploads for curl --------------------------
     Route("GET",    "/",                                    negotiate.index,     PAGE),
     Route("POST",   "/",                                    curl.create,         PAGE, "gate"),
