@@ -421,3 +421,19 @@ def test_the_feed_etag_changes_when_the_room_does(app):
     res = app.get(f"{ROOMS}/{room_id}/feed", headers={"If-None-Match": tag}, status=200)
     assert res.headers["ETag"] != tag
     assert res.json["content"] == "new"
+
+
+def test_a_304_reads_the_room_alone_not_its_feed(app, store):
+    room_id = new_room(app)["roomId"]
+    for n in range(5):
+        app.put_json(f"{ROOMS}/{room_id}/content", {"content": f"text {n}"})
+    tag = app.get(f"{ROOMS}/{room_id}/feed").headers["ETag"]
+    seen: list[str] = []
+    store.trace(seen.append)
+    try:
+        app.get(f"{ROOMS}/{room_id}/feed", headers={"If-None-Match": tag}, status=304)
+    finally:
+        store.trace(None)
+    statements = [sql for sql in seen if not sql.startswith("--")]
+    assert len(statements) == 1, statements
+    assert "room_items" not in statements[0]
