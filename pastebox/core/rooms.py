@@ -93,7 +93,12 @@ def enter(core: Core, room_id: str, who: RoomPass) -> Entered:
         raise Unauthorized("this room needs its PIN", code="pin_required", field="pin")
     targets = ("room-pin:" + room.id, "room-pin-client:" + who.client)
     ticket = core.room_lockout.begin(targets, now)  # counted before checked, refused if locked
-    if not _pin_matches(core, who.pin, room.pin_hash):
+    try:
+        right = _pin_matches(core, who.pin, room.pin_hash)
+    except Unavailable:  # the KDF gate was busy: the guess was never checked
+        core.room_lockout.forgive(ticket)
+        raise
+    if not right:
         raise Forbidden("wrong PIN", code="wrong_pin", field="pin")
     core.room_lockout.forgive(ticket)
     return _entered(core, room, who, _new_device_token(core, room, now), now)
