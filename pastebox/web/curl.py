@@ -86,9 +86,10 @@ def _files(body: bytes, content_type: str, name: str, options: dict[str, str], p
     files = []
     for part in parts:
         if part.filename is not None:
-            files.append(NewFile(name=part.filename, content=part.data, language=None))
+            files.append(NewFile(name=part.filename, content=bytes(part.data), language=None))
         elif part.name in ("content", "c", "text"):
-            files.append(NewFile(name=options.get("name", ""), content=part.data, language=lang))
+            content = bytes(part.data)
+            files.append(NewFile(name=options.get("name", ""), content=content, language=lang))
         elif part.name not in OPTION_FIELDS:
             raise Invalid(f"unknown form field {part.name[:40]!r}", field=part.name[:40])
     if len(files) == 1 and lang:
