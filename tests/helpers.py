@@ -666,23 +666,6 @@ def multipart(*parts, boundary: str = BOUNDARY) -> tuple[bytes, str]:
     return b"".join(chunks), f"multipart/form-data; boundary={boundary}"
 
 
-def png_image(width: int = 3, height: int = 2, rgb: tuple[int, int, int] = (200, 30, 60)) -> bytes:
-    """A real PNG (8-bit RGB, one colour) that a browser can decode."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
-
-
 def post_form(app, path: str, fields: list[tuple], status: int | str = 303):
     """POST the form as the browser that loaded it would (with its CSRF token first, unless
     `fields` brings one)."""
@@ -1259,3 +1242,23 @@ READERS = 16
 SERVER_FLAGS = ("--render-timeout", "30", "--cpu-pin", "off")
 # Where a browser spec's page problems (errors it threw or logged) are kept on its test item.
 PROBLEMS = pytest.StashKey["PageProblems"]()
+
+
+# -- uploaded files ----------------------------------------------------------------------------
+
+
+def png_image(width: int = 3, height: int = 2, rgb: tuple[int, int, int] = (200, 30, 60)) -> bytes:
+    """A real PNG (8-bit RGB, one colour) that a browser can decode."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
