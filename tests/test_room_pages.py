@@ -130,6 +130,20 @@ def test_a_wrong_pin_is_a_403_page_with_the_prompt_again(app):
     assert "1111" not in res.text
 
 
+def test_a_guesser_is_locked_out_on_the_prompt_with_retry_after(app):
+    room_id = new_room(app, pin="4821")
+    other = another_browser(app)
+    statuses = [
+        post_form(other, f"/r/{room_id}/join", [("pin", f"{n:04d}")], status="*").status_int
+        for n in range(7)
+    ]
+    assert statuses[:5] == [403] * 5 and statuses[-1] == 429, statuses
+    res = post_form(other, f"/r/{room_id}/join", [("pin", "4821")], status=429)
+    assert int(res.headers["Retry-After"]) > 0
+    assert f'action="/r/{room_id}/join"' in res.text
+    assert 'id="send-form"' in room_page(app, room_id).text  # the maker stays in
+
+
 def test_a_form_sent_to_a_protected_room_by_a_stranger_writes_nothing(app):
     room_id = new_room(app, pin="4821")
     other = another_browser(app)
