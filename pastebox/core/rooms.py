@@ -16,7 +16,7 @@ import nacl.exceptions
 import nacl.pwhash
 from nacl.pwhash import argon2id
 
-from pastebox.core import ids
+from pastebox.core import ids, media
 from pastebox.core.context import Core
 from pastebox.core.errors import (
     Forbidden,
@@ -45,7 +45,6 @@ PIN_OPSLIMIT = 2
 PIN_MEMLIMIT = 8 * 1024 * 1024
 TEXT_TYPE = "text/plain; charset=utf-8"
 MAX_DEVICE_CHARS = 64
-MAX_NAME_CHARS = 255
 MAX_INVITES = 20  # live invites per room; a new one drops the oldest
 MAX_DEVICE_KEYS = 200  # device tokens per room; a new one drops the oldest (members only add them)
 ID_ATTEMPTS = 5  # 31**10 ids: a collision is rare, five in a row means something is broken
@@ -93,7 +92,12 @@ def enter(core: Core, room_id: str, who: RoomPass) -> Entered:
         raise Unauthorized("this room needs its PIN", code="pin_required", field="pin")
     targets = ("room-pin:" + room.id, "room-pin-client:" + who.client)
     ticket = core.room_lockout.begin(targets, now)  # counted before checked, refused if locked
-    if not _pin_matches(core, who.pin, room.pin_hash):
+    try:
+        right = _pin_matches(core, who.pin, room.pin_hash)
+    except Unavailable:  # the KDF gate was busy: the guess was never checked
+        core.room_lockout.forgive(ticket)
+        raise
+    if not right:
         raise Forbidden("wrong PIN", code="wrong_pin", field="pin")
     core.room_lockout.forgive(ticket)
     return _entered(core, room, who, _new_device_token(core, room, now), now)
@@ -148,7 +152,7 @@ def add_file(
     view = memoryview(data)
     _check_size(core, view.nbytes)
     item = NewRoomItem(
-        "file", _device(entered.who), _file_name(name), media_type, view, view.nbytes,
+        "file", _device(entered.who), media.clean_name(name if isinstance(name, str) else "", "file"), media_type, view, view.nbytes,
         file_key=ids.new_file_key(),
     )  # fmt: skip
     changed = core.store.add_room_item(entered.room.id, item, _activity(core))
@@ -251,12 +255,3 @@ def _device(who: RoomPass) -> str:
     """The device's chosen name, as shown in the feed: no control characters, at most 64."""
     name = "".join(c for c in who.device if unicodedata.category(c)[0] != "C")
     return name.strip()[:MAX_DEVICE_CHARS]
-
-
-def _file_name(name: str) -> str:
-    """A file's name without a path or control characters (at most 255 characters)."""
-    # TODO(h-uploads): media.clean_name, once merged, is the one rule for pastes and rooms.
-    text = name if isinstance(name, str) else ""
-    text = text.replace("\\", "/").rsplit("/", 1)[-1]
-    text = "".join(c for c in text if unicodedata.category(c)[0] != "C").strip()
-    return text[:MAX_NAME_CHARS] or "file"
