@@ -125,10 +125,10 @@ def test_an_expired_room_is_404(app, clock):
 
 def test_activity_moves_expires_at_up_to_the_rooms_longest_life(app, clock):
     room_id = new_room(app)["roomId"]
-    for _ in range(8):
+    for _ in range(7):
         clock.advance(DAY - HOUR)
         app.put_json(f"{ROOMS}/{room_id}/content", {"content": "still here"})
-    created = clock.now - 8 * (DAY - HOUR)
+    created = clock.now - 7 * (DAY - HOUR)
     body = app.get(f"{ROOMS}/{room_id}").json
     assert body["expiresAt"] == iso(min(clock.now + DAY, created + 7 * DAY))
     clock.advance(DAY)
@@ -245,8 +245,10 @@ def test_delete_answers_the_seeds_message_and_the_room_is_gone(app):
 
 
 def pin_room(app) -> str:
-    """A PIN room made by another client (its device token unused here)."""
-    return new_room(app, PIN, extra_environ=from_address("10.9.9.9"))["roomId"]
+    """A PIN room made by another client (its device token unused here; its cookie dropped)."""
+    room_id = new_room(app, PIN, extra_environ=from_address("10.9.9.9"))["roomId"]
+    app.reset()
+    return room_id
 
 
 def test_the_pin_opens_a_room_by_query(app):
@@ -307,6 +309,7 @@ def guarded(app):
     url = room_upload(
         app, made["roomId"], "a.txt", b"secret", headers=device_header(made["deviceToken"])
     ).json["fileUrl"]
+    app.reset()  # the maker's cookie is not this client's
     return made["roomId"], url
 
 
@@ -350,6 +353,7 @@ def test_a_token_of_one_room_opens_no_other(app):
 
 def test_the_join_link_opens_a_pin_room_and_hands_a_device_token(app):
     made = new_room(app, PIN, extra_environ=from_address("10.9.9.9"))
+    app.reset()
     query = made["joinUrl"].split("?", 1)[1]
     res = app.get(f"{ROOMS}/{made['roomId']}?{query}")
     assert res.json["hasPin"] is True
@@ -417,3 +421,19 @@ def test_the_feed_etag_changes_when_the_room_does(app):
     res = app.get(f"{ROOMS}/{room_id}/feed", headers={"If-None-Match": tag}, status=200)
     assert res.headers["ETag"] != tag
     assert res.json["content"] == "new"
+
+
+def test_a_304_reads_the_room_alone_not_its_feed(app, store):
+    room_id = new_room(app)["roomId"]
+    for n in range(5):
+        app.put_json(f"{ROOMS}/{room_id}/content", {"content": f"text {n}"})
+    tag = app.get(f"{ROOMS}/{room_id}/feed").headers["ETag"]
+    seen: list[str] = []
+    store.trace(seen.append)
+    try:
+        app.get(f"{ROOMS}/{room_id}/feed", headers={"If-None-Match": tag}, status=304)
+    finally:
+        store.trace(None)
+    statements = [sql for sql in seen if not sql.startswith("--")]
+    assert len(statements) == 1, statements
+    assert "room_items" not in statements[0]

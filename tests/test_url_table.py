@@ -32,6 +32,9 @@ KNOWN_RACES = {
     ("GET", "/r/<room_id>", "/<paste_id>/fork"),
     ("GET", "/r/<room_id>", "/<paste_id>/edit"),
     ("GET", "/r/<room_id>", "/<paste_id>/delete"),
+    # curl's POST /r/<room_id> takes /r/edit and /r/delete, where no room id can be.
+    ("POST", "/r/<room_id>", "/<paste_id>/edit"),
+    ("POST", "/r/<room_id>", "/<paste_id>/delete"),
 }
 
 

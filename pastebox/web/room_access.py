@@ -17,7 +17,7 @@ import bottle
 
 from pastebox.config import WEEK
 from pastebox.core import rooms
-from pastebox.core.errors import Invalid
+from pastebox.core.errors import Forbidden, Invalid
 from pastebox.core.model import Entered, RoomPass
 from pastebox.web.context import Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf
@@ -103,10 +103,11 @@ def device_name(request: bottle.BaseRequest) -> str:
     return name or device_label(request.environ.get("HTTP_USER_AGENT", ""))
 
 
-def _device_id(token: str | None, client_key: str, user_agent: str) -> str:
-    """A stable, anonymous id of a device for deviceCount: its token's hash, else its address
-    and browser's."""
-    seed = f"token:{token}" if token else f"client:{client_key}\n{user_agent}"
+def _device_id(client_key: str, user_agent: str) -> str:
+    """A stable, anonymous id of a device for deviceCount: a hash of its address and browser.
+    Not of its device token: a device joins without one (by PIN or link) and polls with it
+    from then on, and would count twice."""
+    seed = f"{client_key}\n{user_agent}"
     return hashlib.sha256(seed.encode("utf-8", "surrogatepass")).hexdigest()[:DEVICE_ID_CHARS]
 
 
@@ -122,12 +123,10 @@ def room_pass(
     environ, fields = request.environ, fields or {}
     pin = _secret(_header(environ, PIN_HEADER), "pin")
     pin = pin or _secret(_query(request, "pin"), "pin") or _secret(fields.get("pin"), "pin")
+    invite = _secret(_query(request, "join"), "join") or _secret(fields.get("join"), "join")
     token = _secret(_header(environ, TOKEN_HEADER), "token")
     if token is None:
-        token = _secret(request.get_cookie(ROOM_COOKIE), "token")
-        if token is not None and request.method not in SAFE_METHODS:
-            check_csrf(_header(environ, CSRF_HEADER) or _text(fields.get(CSRF_FIELD)))
-    invite = _secret(_query(request, "join"), "join") or _secret(fields.get("join"), "join")
+        token = _cookie_token(request, fields, brings_secret=bool(pin or invite))
     who = client(request)
     return RoomPass(
         pin=pin,
@@ -135,8 +134,26 @@ def room_pass(
         invite=invite,
         client=who,
         device=device_name(request),
-        device_id=_device_id(token, who, environ.get("HTTP_USER_AGENT", "")),
+        device_id=_device_id(who, environ.get("HTTP_USER_AGENT", "")),
     )
+
+
+def _cookie_token(
+    request: bottle.BaseRequest, fields: Mapping[str, Any], *, brings_secret: bool
+) -> str | None:
+    """The room cookie's device token: for a read as it is; for a write only with the CSRF
+    token. A write without it is refused, unless it brings a PIN or join token of its own, which
+    then stands alone (the cookie is not tried: a forged write could add any PIN)."""
+    token = _secret(request.get_cookie(ROOM_COOKIE), "token")
+    if token is None or request.method in SAFE_METHODS:
+        return token
+    try:
+        check_csrf(_header(request.environ, CSRF_HEADER) or _text(fields.get(CSRF_FIELD)))
+    except Forbidden:
+        if brings_secret:
+            return None
+        raise
+    return token
 
 
 def enter(services: Services, room_id: str, fields: Mapping[str, Any] | None = None) -> Entered:

@@ -43,7 +43,7 @@ from typing import Any
 
 from pastebox.web import curl, negotiate, room_curl
 from pastebox.web.api import handlers as api
-from pastebox.web.api import rooms
+from pastebox.web.api import rooms as rooms_api
 from pastebox.web.errors import ErrorShape, json_error, negotiated_error
 from pastebox.web.pages import account, forms, search, static, view
 from pastebox.web.pages import rooms as room_pages
@@ -86,14 +86,14 @@ ROUTES: tuple[Route, ...] = (
     Route("POST",   "/api/v1/pastes/<paste_id>/extend",     api.extend,          JSON, "gate"),
     Route("GET",    "/api/v1/pastes/<paste_id>/revisions",  api.revisions,       JSON),
     # -- rooms: the seed's API, and the feed the room page polls ------------------------------
-    Route("POST",   "/api/rooms",                           rooms.create,        JSON, "gate"),
-    Route("GET",    "/api/rooms/<room_id>",                 rooms.info,          JSON),
-    Route("DELETE", "/api/rooms/<room_id>",                 rooms.delete,        JSON, "gate"),
-    Route("GET",    "/api/rooms/<room_id>/content",         rooms.get_content,   JSON),
-    Route("PUT",    "/api/rooms/<room_id>/content",         rooms.put_content,   JSON, "gate"),
-    Route("POST",   "/api/rooms/<room_id>/content",         rooms.put_content,   JSON, "gate"),
-    Route("POST",   "/api/rooms/<room_id>/upload",          rooms.upload,        JSON, "gate"),
-    Route("GET",    "/api/rooms/<room_id>/feed",            rooms.feed,          JSON),
+    Route("POST",   "/api/rooms",                           rooms_api.create,    JSON, "gate"),
+    Route("GET",    "/api/rooms/<room_id>",                 rooms_api.info,      JSON),
+    Route("DELETE", "/api/rooms/<room_id>",                 rooms_api.delete,    JSON, "gate"),
+    Route("GET",    "/api/rooms/<room_id>/content",         rooms_api.get_content, JSON),
+    Route("PUT",    "/api/rooms/<room_id>/content",         rooms_api.put_content, JSON, "gate"),
+    Route("POST",   "/api/rooms/<room_id>/content",         rooms_api.put_content, JSON, "gate"),
+    Route("POST",   "/api/rooms/<room_id>/upload",          rooms_api.upload,    JSON, "gate"),
+    Route("GET",    "/api/rooms/<room_id>/feed",            rooms_api.feed,      JSON),
     # -- browser pages at fixed paths --------------------------------------------------------
     Route("GET",    "/new",                                 forms.new_form,      PAGE),
     Route("POST",   "/new",                                 forms.create,        PAGE, "handler"),
