@@ -30,7 +30,14 @@ from pastebox.web.context import Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf
 from pastebox.web.errors import error_response, json_error, page_response
 from pastebox.web.gates import take_write_token, writing
-from pastebox.web.pages.layout import human_ago, human_delta, human_size, iso_text, page
+from pastebox.web.pages.layout import (
+    exact_duration,
+    human_ago,
+    human_delta,
+    human_size,
+    iso_text,
+    page,
+)
 from pastebox.web.payload import parse_small_form, read_small_form
 from pastebox.web.requests import base_url, client, is_https, wants_json
 from pastebox.web.responses import NO_STORE, json_response, redirect
@@ -101,16 +108,16 @@ def create_or_join(services: Services):
 def room_page(services: Services, room_id: str):
     """GET /r/ID from a browser: the room, or its PIN prompt; `?join=TOKEN` (the link of the QR
     code) joins this browser and comes back here without the token in the address."""
-    who = room_access.room_pass(services, bottle.request)
+    joining = "join" in bottle.request.query
     try:
-        entered = rooms.enter(services.core, room_id, who)
+        entered = room_access.enter(services, room_id)
     except NotFound as exc:
         return _start_page(exc)
     except DOOR_REFUSALS as exc:
         if isinstance(exc, Unauthorized):  # no PIN sent: the prompt, unless a link was wrong
-            exc = STALE_LINK if who.invite else None
+            exc = STALE_LINK if joining else None
         return _pin_page(room_id, exc)
-    if "join" in bottle.request.query:
+    if joining:
         response = redirect(f"/r/{entered.room.id}")
         _hand_over(services, response, entered, {})
         return response
@@ -144,6 +151,7 @@ def _room_response(
         error=error.message if error else "",
         kept=kept,
         max_file_bytes=services.cfg.room_max_file_bytes,
+        invite_ttl=exact_duration(services.cfg.room_invite_ttl),
         poll_ms=(POLL_VISIBLE_MS, POLL_HIDDEN_MS),
         file_url=lambda item: file_url(room.id, item),
         is_image=lambda item: item.kind == "file" and media.is_image(item.media_type),
@@ -176,7 +184,7 @@ def _join_link(services: Services, entered: Entered) -> str:
 def qr_code(services: Services, room_id: str):
     """GET /r/ID/qr.svg: the join link as a QR code, an SVG made here (never an upload), for a
     member only (a PIN room's link carries a join token), and kept by no cache."""
-    entered = rooms.enter(services.core, room_id, room_access.room_pass(services, bottle.request))
+    entered = room_access.enter(services, room_id)
     code = segno.make(_join_link(services, entered), error="m")
     buffer = io.BytesIO()
     # A white quiet zone whatever the page's colours: readers need the contrast.
