@@ -9,7 +9,15 @@ from urllib.parse import urlsplit
 import pytest
 import segno
 import webtest
-from helpers import BROWSER, CURL, csrf, element_text, multipart, post_form
+from helpers import (
+    BROWSER,
+    CURL,
+    assert_html_security_headers,
+    csrf,
+    element_text,
+    multipart,
+    post_form,
+)
 
 from pastebox.web.csrf import CSRF_COOKIE
 
@@ -306,6 +314,20 @@ def test_the_room_page_loads_its_script_keeps_no_copy_and_says_how_long_it_lasts
     assert "1 device here" in res.text and "1 day left" in res.text
     assert f'data-feed="/api/rooms/{room_id}/feed"' in res.text
     assert app.get("/static/rooms.js", status=200).content_type == "text/javascript"
+
+
+@pytest.mark.parametrize("which", ["start", "room", "prompt", "refused", "gone"])
+def test_every_room_page_sends_the_security_headers(app, which):
+    room_id = new_room(app, pin="4821")
+    other = another_browser(app)
+    res = {
+        "start": lambda: app.get("/rooms", headers=BROWSER, status=200),
+        "room": lambda: room_page(app, room_id),
+        "prompt": lambda: room_page(other, room_id),
+        "refused": lambda: post_form(other, f"/r/{room_id}/join", [("pin", "0000")], status=403),
+        "gone": lambda: room_page(app, "abcdefghjk", status=404),
+    }[which]()
+    assert_html_security_headers(res)
 
 
 def test_curl_gets_the_current_text_where_a_browser_gets_the_page(app):

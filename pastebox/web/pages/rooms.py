@@ -322,7 +322,7 @@ def _hand_over(
     room_access.hand_token(response, entered, secure, services.cfg.room_max_ttl)
     name = device_name(fields)
     if name:
-        flags = f"Path=/; Max-Age={DEVICE_COOKIE_SECONDS}; SameSite=Lax" + (
+        flags = f"Path=/; Max-Age={DEVICE_COOKIE_SECONDS}; HttpOnly; SameSite=Lax" + (
             "; Secure" if secure else ""
         )
         response.add_header("Set-Cookie", f"{DEVICE_COOKIE}={quote(name, safe='')}; {flags}")
