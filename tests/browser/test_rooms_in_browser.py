@@ -215,6 +215,17 @@ def test_copy_falls_back_to_a_selection_where_the_async_clipboard_is_missing(new
     assert page.evaluate("window.copied") == "copy me\nall of me"
 
 
+def test_copy_puts_a_feed_text_on_the_clipboard_where_the_async_clipboard_is(new_context):
+    context = new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    open_new_room(page)
+    page.fill("#room-text", "to the clipboard")
+    page.click("#send-form button[type=submit]")
+    page.click("#feed .item button.copy")
+    expect(page.locator("#feed .item button.copy")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == "to the clipboard"
+
+
 # -- without JavaScript ----------------------------------------------------------------------
 
 
