@@ -100,6 +100,12 @@ def test_join_with_something_that_is_no_room_id_comes_back_on_the_form_with_it(a
     assert 'value="no-such&lt;b&gt;"' in res.text
 
 
+def test_a_room_address_typed_as_shown_goes_to_the_rooms_own_address(app):
+    room_id = new_room(app)
+    res = app.get(f"/r/{room_id[:5].upper()}-{room_id[5:]}", headers=BROWSER, status=303)
+    assert res.headers["Location"] == f"/r/{room_id}"
+
+
 def test_an_unknown_room_is_a_404_page_that_offers_the_start_forms(app):
     res = room_page(app, "abcdefghjk", status=404)
     assert 'action="/rooms"' in res.text

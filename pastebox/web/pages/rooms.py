@@ -108,12 +108,18 @@ def create_or_join(services: Services):
 def room_page(services: Services, room_id: str):
     """GET /r/ID from a browser: the room, or its PIN prompt; `?join=TOKEN` (the link of the QR
     code) joins this browser and comes back here without the token in the address."""
+    bare = ids.normalize_room_id(room_id)
+    if bare and bare != room_id:  # typed as shown (abcde-fghjk): the address its cookie is for
+        query = bottle.request.environ.get("QUERY_STRING", "")
+        return redirect(f"/r/{bare}" + (f"?{query}" if query else ""))
     joining = "join" in bottle.request.query
     try:
         entered = room_access.enter(services, room_id)
     except NotFound as exc:
         return _start_page(exc)
-    except DOOR_REFUSALS as exc:
+    # Too many misses or wrong links from this client (RateLimited) is the 429 page: the PIN
+    # lockout is met only by a PIN sent, on the prompt's POST.
+    except (Unauthorized, Forbidden) as exc:
         if isinstance(exc, Unauthorized):  # no PIN sent: the prompt, unless a link was wrong
             exc = STALE_LINK if joining else None
         return _pin_page(room_id, exc)
