@@ -4,6 +4,7 @@ a growing lockout for PINs, the write gate and bounded slots for costly work (se
 import contextlib
 import functools
 import ipaddress
+import itertools
 import math
 import threading
 import time
@@ -20,6 +21,7 @@ BUSY_RETRY_SECONDS = 1  # Retry-After of a request refused because the server is
 SEARCH_BUSY = "the server is busy with other searches; try again shortly"
 MAX_CLIENT_CHARS = 64  # of an address that does not parse, kept as a client key
 DAY_SECONDS = 86400.0
+EVICTION_SCAN = 64  # targets a Lockout looks at to choose the one it forgets
 IPV6_HOST_BITS = 64  # an IPv6 host is given a /64 at least, and may use any address in it
 
 
@@ -221,7 +223,8 @@ class Lockout:
     guessing client): `free` failures, then every further one locks its target for
     `base` x 2^(n - free) seconds, n the failures so far (no cap: the 12th locks for ~2 days).
     A target's count is forgotten after `forget` seconds without a failure; at most
-    `max_targets` targets are remembered (the least recently failed go first).
+    `max_targets` targets are remembered (the least recently failed go first, unlocked ones
+    before locked ones).
 
     A guess is counted before it is checked (`begin`), so guesses sent at once get no extra
     tries; a right one is taken back (`forgive`). While any target is locked every guess,
@@ -251,7 +254,10 @@ class Lockout:
             return self._locked_for(target, now)
 
     def _locked_for(self, target: str, now: float) -> float:
-        n, last = self._count(target, now)
+        return self._locked_for_state(self._count(target, now), now)
+
+    def _locked_for_state(self, state: tuple[int, float], now: float) -> float:
+        n, last = state
         if n < self.free:
             return 0.0
         return max(0.0, last + self.base * 2.0 ** (n - self.free) - now)
@@ -273,9 +279,17 @@ class Lockout:
                 before.append((target, n, last))
                 self._failures[target] = (n + 1, now)
                 self._failures.move_to_end(target)
-            while len(self._failures) > self.max_targets:
-                self._failures.popitem(last=False)
+            self._evict(now)
         return LockoutTicket(now, tuple(before))
+
+    def _evict(self, now: float) -> None:
+        """Forget targets past max_targets: of the EVICTION_SCAN least recently failed, the one
+        whose lock ends soonest (an unlocked one first), so failures sent only to crowd a lock
+        out of memory do not lift it."""
+        while len(self._failures) > self.max_targets:
+            oldest = itertools.islice(self._failures.items(), EVICTION_SCAN)
+            target, _ = min(oldest, key=lambda item: self._locked_for_state(item[1], now))
+            del self._failures[target]
 
     def forgive(self, ticket: "LockoutTicket") -> None:
         """Take back a guess counted by `begin` that turned out right: its targets are as they

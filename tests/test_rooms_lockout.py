@@ -181,3 +181,13 @@ def test_a_lockout_remembers_a_bounded_number_of_targets():
         lockout.begin((f"client-{n}",), 0)
     assert len(lockout._failures) == 100
     assert lockout.locked_for("client-999", 0) == 60
+
+
+def test_a_locked_target_outlives_a_flood_of_other_targets():
+    lockout = Lockout(free=5, base=60, max_targets=100)
+    for _ in range(5):
+        lockout.begin(("room-pin:kept",), 0)
+    for n in range(1000):  # one failure each, all after the lock's
+        lockout.begin((f"room-pin-client:{n}",), 1)
+    assert lockout.locked_for("room-pin:kept", 2) == 58
+    assert len(lockout._failures) == 100
