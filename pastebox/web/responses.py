@@ -122,11 +122,11 @@ def file_response(
 def _raw_file(f: PasteFile, *, download: bool) -> tuple[bytes, dict[str, str]]:
     """A paste file: UTF-8 text as plain text (markup too: a paste of HTML is its source, but
     it is handed over as a download), other bytes as their sniffed type."""
-    sniffed = media.sniff(f.content)
     if f.is_text:
-        headers = file_headers(f.name, TEXT_TYPE, download=download or sniffed in media.MARKUP)
+        markup = media.looks_like_markup(f.content)
+        headers = file_headers(f.name, TEXT_TYPE, download=download or markup)
     else:
-        headers = file_headers(f.name, sniffed, download=download)
+        headers = file_headers(f.name, media.sniff(f.content), download=download)
     return f.content, headers
 
 
