@@ -375,6 +375,12 @@ def test_the_device_cookie_is_scoped_to_the_rooms_paths_and_http_only(app):
     assert all("HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
 
 
+def test_a_room_cookie_that_is_no_token_is_ignored_not_an_error(app):
+    room_id = new_room(app)["roomId"]
+    app.set_cookie("pastebox_room", "x" * 300)
+    assert app.get(f"{ROOMS}/{room_id}").json["roomId"] == room_id
+
+
 # -- the feed ----------------------------------------------------------------------------------
 
 

@@ -50,6 +50,7 @@ _SYSTEMS = (
     ("Windows", "Windows"), ("Macintosh", "macOS"), ("Linux", "Linux"),
 )  # fmt: skip
 UNKNOWN_DEVICE = "a device"
+_TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")  # ids.new_token: 32 bytes, URL-safe base64
 
 
 def _header(environ: Mapping[str, Any], name: str) -> str | None:
@@ -144,7 +145,9 @@ def _cookie_token(
     """The room cookie's device token: for a read as it is; for a write only with the CSRF
     token. A write without it is refused, unless it brings a PIN or join token of its own, which
     then stands alone (the cookie is not tried: a forged write could add any PIN)."""
-    token = _secret(request.get_cookie(ROOM_COOKIE), "token")
+    token = request.get_cookie(ROOM_COOKIE) or None
+    if token is not None and not _TOKEN_RE.fullmatch(token):
+        return None  # not a token this server hands out: as if there were no cookie
     if token is None or request.method in SAFE_METHODS:
         return token
     try:
