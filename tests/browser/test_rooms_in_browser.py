@@ -245,6 +245,17 @@ def test_the_room_works_without_javascript_as_forms_and_a_reload(new_context):
     expect(page.locator("#feed .item-body")).to_have_text(["sent by a form"])
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_room_page_reads_at_360_px_without_sideways_scrolling(new_context, javascript):
+    context = new_context(viewport={"width": 360, "height": 740}, java_script_enabled=javascript)
+    page = context.new_page()
+    open_new_room(page, pin="2580")
+    page.fill("#room-text", "a-long-unbroken-line-" * 20)
+    page.click("#send-form button[type=submit]")
+    expect(page.locator("#feed .item-body")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 # -- polling ---------------------------------------------------------------------------------
 
 
