@@ -9,7 +9,15 @@ from urllib.parse import urlsplit
 import pytest
 import segno
 import webtest
-from helpers import BROWSER, CURL, csrf, element_text, multipart, post_form
+from helpers import (
+    BROWSER,
+    CURL,
+    assert_html_security_headers,
+    csrf,
+    element_text,
+    multipart,
+    post_form,
+)
 
 from pastebox.web.csrf import CSRF_COOKIE
 
@@ -92,6 +100,12 @@ def test_join_with_something_that_is_no_room_id_comes_back_on_the_form_with_it(a
     assert 'value="no-such&lt;b&gt;"' in res.text
 
 
+def test_a_room_address_typed_as_shown_goes_to_the_rooms_own_address(app):
+    room_id = new_room(app)
+    res = app.get(f"/r/{room_id[:5].upper()}-{room_id[5:]}", headers=BROWSER, status=303)
+    assert res.headers["Location"] == f"/r/{room_id}"
+
+
 def test_an_unknown_room_is_a_404_page_that_offers_the_start_forms(app):
     res = room_page(app, "abcdefghjk", status=404)
     assert 'action="/rooms"' in res.text
@@ -128,6 +142,20 @@ def test_a_wrong_pin_is_a_403_page_with_the_prompt_again(app):
     res = post_form(other, f"/r/{room_id}/join", [("pin", "1111")], status=403)
     assert f'action="/r/{room_id}/join"' in res.text and 'class="error"' in res.text
     assert "1111" not in res.text
+
+
+def test_a_guesser_is_locked_out_on_the_prompt_with_retry_after(app):
+    room_id = new_room(app, pin="4821")
+    other = another_browser(app)
+    statuses = [
+        post_form(other, f"/r/{room_id}/join", [("pin", f"{n:04d}")], status="*").status_int
+        for n in range(7)
+    ]
+    assert statuses[:5] == [403] * 5 and statuses[-1] == 429, statuses
+    res = post_form(other, f"/r/{room_id}/join", [("pin", "4821")], status=429)
+    assert int(res.headers["Retry-After"]) > 0
+    assert f'action="/r/{room_id}/join"' in res.text
+    assert 'id="send-form"' in room_page(app, room_id).text  # the maker stays in
 
 
 def test_a_form_sent_to_a_protected_room_by_a_stranger_writes_nothing(app):
@@ -292,6 +320,20 @@ def test_the_room_page_loads_its_script_keeps_no_copy_and_says_how_long_it_lasts
     assert "1 device here" in res.text and "1 day left" in res.text
     assert f'data-feed="/api/rooms/{room_id}/feed"' in res.text
     assert app.get("/static/rooms.js", status=200).content_type == "text/javascript"
+
+
+@pytest.mark.parametrize("which", ["start", "room", "prompt", "refused", "gone"])
+def test_every_room_page_sends_the_security_headers(app, which):
+    room_id = new_room(app, pin="4821")
+    other = another_browser(app)
+    res = {
+        "start": lambda: app.get("/rooms", headers=BROWSER, status=200),
+        "room": lambda: room_page(app, room_id),
+        "prompt": lambda: room_page(other, room_id),
+        "refused": lambda: post_form(other, f"/r/{room_id}/join", [("pin", "0000")], status=403),
+        "gone": lambda: room_page(app, "abcdefghjk", status=404),
+    }[which]()
+    assert_html_security_headers(res)
 
 
 def test_curl_gets_the_current_text_where_a_browser_gets_the_page(app):

@@ -173,6 +173,14 @@
     drawFeed(data.items || []);
   }
 
+  // Times said in words ("3 minutes ago", "23 hours left") age between changes of the feed.
+  function refreshTimes() {
+    var times = document.querySelectorAll("#feed time");
+    for (var i = 0; i < times.length; i++) times[i].textContent = ago(times[i].getAttribute("datetime"));
+    var left = document.getElementById("room-left");
+    left.textContent = timeLeft(left.getAttribute("datetime"));
+  }
+
   // -- live: polling -----------------------------------------------------------------------
 
   function Poller(room) {
@@ -351,6 +359,7 @@
       if (document.visibilityState === "visible") poller.now(); else poller.schedule();
     });
     poller.schedule();
+    setInterval(refreshTimes, 30000);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

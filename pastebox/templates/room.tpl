@@ -64,7 +64,7 @@
 </div>
 <aside class="room-side">
   <img class="qr" src="/r/{{room.id}}/qr.svg" alt="QR code of this room's join link" width="256" height="256">
-  <p class="hint">Scan it on another device to join{{' without the PIN (the code works for an hour)' if room.has_pin else ''}}.</p>
+  <p class="hint">Scan it on another device to join{{(' without the PIN (the code works for %s)' % invite_ttl) if room.has_pin else ''}}.</p>
   <div class="section-head">
     <code id="join-link" class="join-link">{{join_link}}</code>
     <button type="button" class="copy" data-copy="join-link">Copy</button>

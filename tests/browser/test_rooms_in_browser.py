@@ -6,7 +6,6 @@ JavaScript; and the page polls fast while visible, slowly while hidden."""
 import re
 import struct
 import subprocess
-import time
 import zlib
 
 import pytest
@@ -25,6 +24,10 @@ document.addEventListener("copy", (event) => {
                                              : String(document.getSelection());
 });
 """
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0 Mobile Safari/537.36"
+)
 HIDDEN_PAGE = """
 Object.defineProperty(Document.prototype, "visibilityState", { get: () => "hidden" });
 Object.defineProperty(Document.prototype, "hidden", { get: () => true });
@@ -153,7 +156,11 @@ def test_a_file_picked_is_sent_and_linked_on_the_other_device(new_context):
 
 
 def test_the_device_count_grows_when_another_device_opens_the_room(new_context):
-    laptop, phone, room_id = two_devices(new_context)
+    # Devices without a token (a room without a PIN) count by address and browser: the phone
+    # is another browser on the same address.
+    laptop = new_context().new_page()
+    phone = new_context(user_agent=PHONE_AGENT).new_page()
+    room_id = open_new_room(laptop)
     expect(laptop.locator("#room-devices")).to_have_text("1 device here")
     phone.goto(f"/r/{room_id}")
     expect(laptop.locator("#room-devices")).to_have_text("2 devices here", timeout=5000)
@@ -208,6 +215,17 @@ def test_copy_falls_back_to_a_selection_where_the_async_clipboard_is_missing(new
     assert page.evaluate("window.copied") == "copy me\nall of me"
 
 
+def test_copy_puts_a_feed_text_on_the_clipboard_where_the_async_clipboard_is(new_context):
+    context = new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    open_new_room(page)
+    page.fill("#room-text", "to the clipboard")
+    page.click("#send-form button[type=submit]")
+    page.click("#feed .item button.copy")
+    expect(page.locator("#feed .item button.copy")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == "to the clipboard"
+
+
 # -- without JavaScript ----------------------------------------------------------------------
 
 
@@ -227,6 +245,17 @@ def test_the_room_works_without_javascript_as_forms_and_a_reload(new_context):
     expect(page.locator("#feed .item-body")).to_have_text(["sent by a form"])
 
 
+@pytest.mark.parametrize("javascript", [True, False])
+def test_the_room_page_reads_at_360_px_without_sideways_scrolling(new_context, javascript):
+    context = new_context(viewport={"width": 360, "height": 740}, java_script_enabled=javascript)
+    page = context.new_page()
+    open_new_room(page, pin="2580")
+    page.fill("#room-text", "a-long-unbroken-line-" * 20)
+    page.click("#send-form button[type=submit]")
+    expect(page.locator("#feed .item-body")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 # -- polling ---------------------------------------------------------------------------------
 
 
@@ -234,7 +263,7 @@ def feed_requests(page, seconds: float) -> list[int]:
     """The statuses of the feed polls the page makes in `seconds`."""
     statuses: list[int] = []
     page.on("response", lambda r: statuses.append(r.status) if "/feed" in r.url else None)
-    time.sleep(seconds)  # the real server and browser run on their own clocks
+    page.wait_for_timeout(seconds * 1000)  # the browser's own clock: its timers drive the polls
     return statuses
 
 

@@ -30,7 +30,14 @@ from pastebox.web.context import Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf
 from pastebox.web.errors import error_response, json_error, page_response
 from pastebox.web.gates import take_write_token, writing
-from pastebox.web.pages.layout import human_ago, human_delta, human_size, iso_text, page
+from pastebox.web.pages.layout import (
+    exact_duration,
+    human_ago,
+    human_delta,
+    human_size,
+    iso_text,
+    page,
+)
 from pastebox.web.payload import parse_small_form, read_small_form
 from pastebox.web.requests import base_url, client, is_https, wants_json
 from pastebox.web.responses import NO_STORE, json_response, redirect
@@ -101,16 +108,22 @@ def create_or_join(services: Services):
 def room_page(services: Services, room_id: str):
     """GET /r/ID from a browser: the room, or its PIN prompt; `?join=TOKEN` (the link of the QR
     code) joins this browser and comes back here without the token in the address."""
-    who = room_access.room_pass(services, bottle.request)
+    bare = ids.normalize_room_id(room_id)
+    if bare and bare != room_id:  # typed as shown (abcde-fghjk): the address its cookie is for
+        query = bottle.request.environ.get("QUERY_STRING", "")
+        return redirect(f"/r/{bare}" + (f"?{query}" if query else ""))
+    joining = "join" in bottle.request.query
     try:
-        entered = rooms.enter(services.core, room_id, who)
+        entered = room_access.enter(services, room_id)
     except NotFound as exc:
         return _start_page(exc)
-    except DOOR_REFUSALS as exc:
+    # Too many misses or wrong links from this client (RateLimited) is the 429 page: the PIN
+    # lockout is met only by a PIN sent, on the prompt's POST.
+    except (Unauthorized, Forbidden) as exc:
         if isinstance(exc, Unauthorized):  # no PIN sent: the prompt, unless a link was wrong
-            exc = STALE_LINK if who.invite else None
+            exc = STALE_LINK if joining else None
         return _pin_page(room_id, exc)
-    if "join" in bottle.request.query:
+    if joining:
         response = redirect(f"/r/{entered.room.id}")
         _hand_over(services, response, entered, {})
         return response
@@ -144,6 +157,7 @@ def _room_response(
         error=error.message if error else "",
         kept=kept,
         max_file_bytes=services.cfg.room_max_file_bytes,
+        invite_ttl=exact_duration(services.cfg.room_invite_ttl),
         poll_ms=(POLL_VISIBLE_MS, POLL_HIDDEN_MS),
         file_url=lambda item: file_url(room.id, item),
         is_image=lambda item: item.kind == "file" and media.is_image(item.media_type),
@@ -176,7 +190,7 @@ def _join_link(services: Services, entered: Entered) -> str:
 def qr_code(services: Services, room_id: str):
     """GET /r/ID/qr.svg: the join link as a QR code, an SVG made here (never an upload), for a
     member only (a PIN room's link carries a join token), and kept by no cache."""
-    entered = rooms.enter(services.core, room_id, room_access.room_pass(services, bottle.request))
+    entered = room_access.enter(services, room_id)
     code = segno.make(_join_link(services, entered), error="m")
     buffer = io.BytesIO()
     # A white quiet zone whatever the page's colours: readers need the contrast.
@@ -314,7 +328,7 @@ def _hand_over(
     room_access.hand_token(response, entered, secure, services.cfg.room_max_ttl)
     name = device_name(fields)
     if name:
-        flags = f"Path=/; Max-Age={DEVICE_COOKIE_SECONDS}; SameSite=Lax" + (
+        flags = f"Path=/; Max-Age={DEVICE_COOKIE_SECONDS}; HttpOnly; SameSite=Lax" + (
             "; Secure" if secure else ""
         )
         response.add_header("Set-Cookie", f"{DEVICE_COOKIE}={quote(name, safe='')}; {flags}")
