@@ -1,5 +1,6 @@
 """Command line: `serve` (the default), `user add|list|remove|key|revoke|password`, `purge`, and the client
-commands `paste` and `get` (pastebox/client.py), which need no server settings."""
+commands `paste`, `get` (pastebox/client.py) and `room new|send|get` (pastebox/client_rooms.py),
+which need no server settings."""
 
 import argparse
 import getpass
@@ -7,6 +8,7 @@ import logging
 import sys
 import time
 
+from pastebox import client_rooms
 from pastebox.config import Config, ConfigError, env_name, load_config, settings
 from pastebox.core import accounts, crypto
 from pastebox.core.context import Core, close
@@ -14,7 +16,7 @@ from pastebox.core.errors import Invalid, PasteboxError
 from pastebox.store import StoreError, open_store
 from pastebox.version import __version__
 
-CLIENT_COMMANDS = ("paste", "get")
+CLIENT_COMMANDS = ("paste", "get", "room")
 COMMANDS = ("serve", "user", "purge", *CLIENT_COMMANDS)
 log = logging.getLogger("pastebox")
 
@@ -110,6 +112,7 @@ def _add_client_commands(commands: argparse._SubParsersAction) -> None:
     get.add_argument("link", metavar="URL", help="paste URL (…/ID or …/ID#key) or a bare ID")
     _add_client_flags(get)
     _add_password_flags(get, "the paste's password (sent in the Paste-Authorization header)")
+    client_rooms.add_room_command(commands, _add_client_flags)
 
 
 def _add_client_flags(parser: argparse.ArgumentParser) -> None:

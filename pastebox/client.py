@@ -422,11 +422,15 @@ def run_get(args: argparse.Namespace, stdin: BinaryIO, stdout: BinaryIO) -> int:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run `paste` or `get`; every failure is one `pastebox: …` line on stderr, never a trace
+    """Run `paste`, `get` or `room …`; every failure is one `pastebox: …` line on stderr, never a trace
     (what came from the server shown escaped: see printable)."""
     try:
         if args.command == "paste":
             return run_paste(args, sys.stdin.buffer, sys.stdout, sys.stderr)
+        if args.command == "room":
+            from pastebox import client_rooms  # it builds on this module
+
+            return client_rooms.run(args, sys.stdin.buffer, sys.stdout.buffer, sys.stderr)
         return run_get(args, sys.stdin.buffer, sys.stdout.buffer)
     except ClientError as exc:
         print(f"pastebox: {printable(exc.message)}", file=sys.stderr)

@@ -95,15 +95,20 @@ def request_json(
     headers: Mapping[str, str] | None = None,
     *,
     max_reply_bytes: int = MAX_REPLY_BYTES,
+    raw: tuple[bytes, str] | None = None,
 ) -> dict[str, Any]:
     """One API call; the reply's JSON object, or ServerError / ClientError with one line,
-    whatever the server (or anything posing as one) answers."""
+    whatever the server (or anything posing as one) answers. `raw` is a body of another type
+    than JSON: (bytes, its Content-Type), e.g. a multipart upload."""
     data = None if body is None else json.dumps(body).encode("utf-8")
+    content_type = "application/json"
+    if raw is not None:
+        data, content_type = raw
     request = urllib.request.Request(server + path, data=data, method=method)
     request.add_header("Accept", "application/json")
     request.add_header("User-Agent", USER_AGENT)
     if data is not None:
-        request.add_header("Content-Type", "application/json")
+        request.add_header("Content-Type", content_type)
     for name, value in (headers or {}).items():
         request.add_header(name, value)
     opener = urllib.request.build_opener(RefuseRedirects)

@@ -19,6 +19,7 @@ MAX_TTL_CHARS = 64  # the longest duration text read; a day in seconds has 5 dig
 # Room in the upload buffer beyond the largest body: its headers, and the 1 MiB waitress reads
 # past the app's cap so that an oversize body still gets the app's JSON 413.
 UPLOAD_BUFFER_SLACK = 2 * MIB
+ROOM_BODY_SLACK = 64 * 1024  # a multipart body's boundaries and part headers around one file
 
 # Presets understood everywhere a TTL is typed (curl `ttl=`, `expiresIn`); "1m" is a month, as in
 # the preset list users know from other paste servers; minutes are written "10m", "30min" or "60s".
@@ -384,12 +385,56 @@ class Config:
         "Memory for request bodies not yet answered, all connections together (MiB); past it the largest uploads still arriving get 503 and are closed.",
         minimum=1,
     )
+    room_idle_ttl: int = setting(
+        DAY,
+        _duration,
+        "Time a room lives without activity (a text or file sent); each one moves its expiry, up to room_max_ttl.",
+        minimum=60,
+    )
+    room_max_ttl: int = setting(
+        WEEK,
+        _duration,
+        "Longest life of a room from its creation, however active.",
+        minimum=60,
+    )
+    room_feed_items: int = setting(
+        20, _int, "Items (texts and files) a room's feed keeps; older ones are dropped.", minimum=1
+    )
+    room_max_bytes: int = setting(
+        50 * MIB,
+        _int,
+        "Bytes of texts and files a room's feed keeps; past it the oldest items are dropped.",
+        minimum=1,
+    )
+    room_max_file_bytes: int = setting(
+        10 * MIB,
+        _int,
+        "Largest file (or text) sent to a room, enforced while reading the body.",
+        minimum=1,
+    )
+    room_device_window: int = setting(
+        5 * MINUTE,
+        _duration,
+        "A room's deviceCount counts the devices seen in it within this time.",
+        minimum=1,
+    )
+    room_invite_ttl: int = setting(
+        HOUR,
+        _duration,
+        "How long a room's join link (QR code) works; a device that joined with it keeps its access.",
+        minimum=60,
+    )
     log_level: str = setting("info", _choice("debug", "info", "warning", "error"), "Logging level.")
 
     @property
     def max_body_bytes(self) -> int:
         """The read cap for a request body: the paste limit plus room for JSON/multipart framing."""
         return self.max_paste_bytes + max(64 * 1024, self.max_paste_bytes // 3)
+
+    @property
+    def room_max_body_bytes(self) -> int:
+        """The read cap for a body sent to a room: the file limit plus room for multipart framing."""
+        return self.room_max_file_bytes + ROOM_BODY_SLACK
 
 
 def settings() -> list[dataclasses.Field]:
@@ -463,15 +508,26 @@ def check_together(config: Config) -> None:
             f" {config.password_kdf_queue}) must be fewer than threads ({config.threads}), so"
             " password checks never hold every server thread"
         )
-    if config.upload_buffer_mb * MIB < config.max_body_bytes + UPLOAD_BUFFER_SLACK:
+    largest = max(config.max_body_bytes, config.room_max_body_bytes)
+    if config.upload_buffer_mb * MIB < largest + UPLOAD_BUFFER_SLACK:
         raise ConfigError(
             f"upload_buffer_mb ({config.upload_buffer_mb}) must hold one upload of the largest"
-            f" paste: at least {-(-(config.max_body_bytes + UPLOAD_BUFFER_SLACK) // MIB)}"
+            f" paste or room file: at least {-(-(largest + UPLOAD_BUFFER_SLACK) // MIB)}"
         )
     if config.search_slots + config.search_queue >= config.threads:
         raise ConfigError(
             f"search_slots + search_queue ({config.search_slots} + {config.search_queue}) must"
             f" be fewer than threads ({config.threads}), so searches never hold every server thread"
+        )
+    if config.room_idle_ttl > config.room_max_ttl:
+        raise ConfigError(
+            f"room_idle_ttl ({config.room_idle_ttl}s) is longer than room_max_ttl"
+            f" ({config.room_max_ttl}s)"
+        )
+    if config.room_max_file_bytes > config.room_max_bytes:
+        raise ConfigError(
+            f"room_max_file_bytes ({config.room_max_file_bytes}) is more than a room keeps"
+            f" (room_max_bytes, {config.room_max_bytes})"
         )
     if config.default_ttl > config.max_ttl:
         raise ConfigError(

@@ -1,13 +1,16 @@
 """Bounds on what a client may cost: a capped body reader, a write-rate limiter, a guess throttle,
-the write gate and bounded slots for costly work (searches)."""
+a growing lockout for PINs, the write gate and bounded slots for costly work (searches)."""
 
 import contextlib
 import functools
 import ipaddress
+import itertools
+import math
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from pastebox.core.errors import Invalid, RateLimited, TooLarge, Unavailable
@@ -17,6 +20,8 @@ MAX_TRACKED_CLIENTS = 100_000  # beyond this the oldest buckets are forgotten (b
 BUSY_RETRY_SECONDS = 1  # Retry-After of a request refused because the server is busy
 SEARCH_BUSY = "the server is busy with other searches; try again shortly"
 MAX_CLIENT_CHARS = 64  # of an address that does not parse, kept as a client key
+DAY_SECONDS = 86400.0
+EVICTION_SCAN = 64  # targets a Lockout looks at to choose the one it forgets
 IPV6_HOST_BITS = 64  # an IPv6 host is given a /64 at least, and may use any address in it
 
 
@@ -43,32 +48,75 @@ def _ipv6_client(address: str) -> str:
     return f"{ipaddress.IPv6Address(network)}/{128 - IPV6_HOST_BITS}"
 
 
-def read_body(environ: Mapping[str, Any], cap: int) -> bytes:
-    """The request body, refused with TooLarge as soon as it is known to exceed `cap` bytes."""
+def body_length(environ: Mapping[str, Any], cap: int) -> int | None:
+    """How many bytes to read: the declared Content-Length (TooLarge at once when it is over
+    `cap`), cap + 1 for a chunked body (to see it pass the cap), None when there is no body."""
     declared = environ.get("CONTENT_LENGTH") or ""
-    stream = environ.get("wsgi.input")
     if declared:
         if not (declared.isascii() and declared.isdigit()):
             raise Invalid("Content-Length is not a number", code="bad_content_length")
         length = int(declared)
         if length > cap:
             raise TooLarge(f"body of {length} bytes is over the limit of {cap} bytes")
-    elif environ.get("wsgi.input_terminated"):
-        length = cap + 1  # chunked: read to the end, stopping one byte past the cap
-    else:
-        return b""
-    if stream is None:
-        return b""
-    chunks, total = [], 0
-    while total < length:
-        chunk = stream.read(min(READ_CHUNK, length - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > cap:
+        return length
+    if environ.get("wsgi.input_terminated"):
+        return cap + 1
+    return None
+
+
+def read_body_into(environ: Mapping[str, Any], cap: int) -> bytearray:
+    """The request body in one buffer, refused with TooLarge as soon as it is known to exceed
+    `cap` bytes. A declared length is read into a buffer of that size (the body is held once,
+    never as chunks and their join); a chunked one grows its buffer up to the cap."""
+    length = body_length(environ, cap)
+    stream = environ.get("wsgi.input")
+    if not length or stream is None:
+        return bytearray()
+    if environ.get("CONTENT_LENGTH"):
+        return _fill(stream, bytearray(length))
+    body = bytearray()  # chunked: read no further than one byte past the cap
+    while chunk := stream.read(min(READ_CHUNK, length - len(body))):
+        body += chunk
+        if len(body) > cap:
             raise TooLarge(f"body is over the limit of {cap} bytes")
-    return b"".join(chunks)
+    return body
+
+
+def _fill(stream: Any, body: bytearray) -> bytearray:
+    """Read into `body` until it is full or the stream ends (then cut to what came)."""
+    filled = 0
+    readinto = getattr(stream, "readinto", None)
+    with memoryview(body) as view:
+        while filled < len(body):
+            if readinto is not None:
+                got = readinto(view[filled : filled + READ_CHUNK * 16]) or 0
+            else:  # a wrapped stream (wsgiref, a test's lint) may only read
+                chunk = stream.read(min(READ_CHUNK, len(body) - filled))
+                got = len(chunk)
+                view[filled : filled + got] = chunk
+            if not got:
+                break
+            filled += got
+    if filled < len(body):
+        del body[filled:]
+    return body
+
+
+def read_body(environ: Mapping[str, Any], cap: int) -> bytes:
+    """The request body as bytes, refused with TooLarge as soon as it is known to exceed `cap`
+    bytes. A declared length is read in one call when the stream gives it whole (one bytes
+    object: no chunks to join)."""
+    length = body_length(environ, cap)
+    stream = environ.get("wsgi.input")
+    if not length or stream is None:
+        return b""
+    if environ.get("CONTENT_LENGTH"):
+        first = stream.read(length)
+        if len(first) == length or not first:
+            return first
+        rest = _fill(stream, bytearray(length - len(first)))
+        return first + rest
+    return bytes(read_body_into(environ, cap))
 
 
 class TokenBucket:
@@ -168,6 +216,104 @@ class GuessThrottle:
                 stamps = self._recent(target, now)
                 stamps.append(now)
                 self._remember(target, stamps)
+
+
+class Lockout:
+    """Failed guesses of a low-entropy secret (a room's 4-digit PIN), per target (the room, the
+    guessing client): `free` failures, then every further one locks its target for
+    `base` x 2^(n - free) seconds, n the failures so far (no cap: the 12th locks for ~2 days).
+    A target's count is forgotten after `forget` seconds without a failure; at most
+    `max_targets` targets are remembered (the least recently failed go first, unlocked ones
+    before locked ones).
+
+    A guess is counted before it is checked (`begin`), so guesses sent at once get no extra
+    tries; a right one is taken back (`forgive`). While any target is locked every guess,
+    the right one too, is refused uncounted."""
+
+    def __init__(
+        self, free: int = 5, base: float = 60.0, forget: float = DAY_SECONDS,
+        max_targets: int = MAX_TRACKED_CLIENTS,
+    ):  # fmt: skip
+        self.free = free
+        self.base = base
+        self.forget = forget
+        self.max_targets = max_targets
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()  # (n, last failure)
+        self._lock = threading.Lock()
+
+    def _count(self, target: str, now: float) -> tuple[int, float]:
+        n, last = self._failures.get(target, (0, now))
+        if now - last >= self.forget:
+            self._failures.pop(target, None)
+            return 0, now
+        return n, last
+
+    def locked_for(self, target: str, now: float) -> float:
+        """Seconds until `target` may be guessed again (0: now)."""
+        with self._lock:
+            return self._locked_for(target, now)
+
+    def _locked_for(self, target: str, now: float) -> float:
+        return self._locked_for_state(self._count(target, now), now)
+
+    def _locked_for_state(self, state: tuple[int, float], now: float) -> float:
+        n, last = state
+        if n < self.free:
+            return 0.0
+        return max(0.0, last + self.base * 2.0 ** (n - self.free) - now)
+
+    def begin(self, targets: tuple[str, ...], now: float) -> "LockoutTicket":
+        """Count one guess against every target before it is tried; RateLimited, uncounted,
+        while any of them is locked. Returns what to `forgive` if the guess was right."""
+        with self._lock:
+            wait = max((self._locked_for(t, now) for t in targets), default=0.0)
+            if wait > 0:
+                raise RateLimited(
+                    "too many wrong guesses; try again later",
+                    retry_after=math.ceil(wait),
+                    code="too_many_attempts",
+                )
+            before = []
+            for target in targets:
+                n, last = self._count(target, now)
+                before.append((target, n, last))
+                self._failures[target] = (n + 1, now)
+                self._failures.move_to_end(target)
+            self._evict(now)
+        return LockoutTicket(now, tuple(before))
+
+    def _evict(self, now: float) -> None:
+        """Forget targets past max_targets: of the EVICTION_SCAN least recently failed, the one
+        whose lock ends soonest (an unlocked one first), so failures sent only to crowd a lock
+        out of memory do not lift it."""
+        while len(self._failures) > self.max_targets:
+            oldest = itertools.islice(self._failures.items(), EVICTION_SCAN)
+            target, _ = min(oldest, key=lambda item: self._locked_for_state(item[1], now))
+            del self._failures[target]
+
+    def forgive(self, ticket: "LockoutTicket") -> None:
+        """Take back a guess counted by `begin` that turned out right: its targets are as they
+        were before it (less one failure, if others failed meanwhile)."""
+        with self._lock:
+            for target, n, last in ticket.before:
+                now_n, now_last = self._failures.get(target, (0, 0.0))
+                if (now_n, now_last) == (n + 1, ticket.at):  # nobody else failed meanwhile
+                    now_n, now_last = n, last
+                else:
+                    now_n -= 1
+                if now_n <= 0:
+                    self._failures.pop(target, None)
+                else:
+                    self._failures[target] = (now_n, now_last)
+
+
+@dataclass(frozen=True)
+class LockoutTicket:
+    """A guess counted by Lockout.begin: when, and each target's (name, failures, last failure)
+    before it."""
+
+    at: float
+    before: tuple[tuple[str, int, float], ...]
 
 
 class Slots:

@@ -15,12 +15,14 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -1240,3 +1242,66 @@ READERS = 16
 SERVER_FLAGS = ("--render-timeout", "30", "--cpu-pin", "off")
 # Where a browser spec's page problems (errors it threw or logged) are kept on its test item.
 PROBLEMS = pytest.StashKey["PageProblems"]()
+
+
+# -- rooms (the seed's API, curl, the CLI) ----------------------------------------------------
+
+ROOMS = "/api/rooms"
+PIN = "4711"
+WRONG_PIN = "1234"
+ROOM_ID_RE = re.compile(r"[23456789abcdefghjkmnpqrstuvwxyz]{10}")
+ISO_Z_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z")
+# A room id no room has: the right shape, drawn by no test.
+NO_ROOM = "zzzzzzzzzz"
+
+
+def new_room(app, pin: str | None = None, headers: dict[str, str] | None = None, **kw) -> dict:
+    """POST /api/rooms (with a PIN if given); the 201 reply's JSON, plus `deviceToken` (the
+    X-Device-Token header, or None)."""
+    body = {"pin": pin} if pin is not None else {}
+    res = app.post_json(ROOMS, body, headers=headers or {}, status=201, **kw)
+    return {**res.json, "deviceToken": res.headers.get("X-Device-Token")}
+
+
+def pin_header(pin: str) -> dict[str, str]:
+    return {"X-Room-Pin": pin}
+
+
+def device_header(token: str) -> dict[str, str]:
+    return {"X-Device-Token": token}
+
+
+def from_address(addr: str) -> dict[str, str]:
+    """webtest extra_environ for a request from another client address."""
+    return {"REMOTE_ADDR": addr}
+
+
+def room_upload(app, room_id: str, name: str, data: bytes, headers=None, status: int | str = 200):
+    """POST /api/rooms/ID/upload with one multipart `file`."""
+    body, content_type = multipart(("file", name, data))
+    return app.post(
+        f"{ROOMS}/{room_id}/upload",
+        body,
+        headers={"Content-Type": content_type, **(headers or {})},
+        status=status,
+    )
+
+
+# -- uploaded files ----------------------------------------------------------------------------
+
+
+def png_image(width: int = 3, height: int = 2, rgb: tuple[int, int, int] = (200, 30, 60)) -> bytes:
+    """A real PNG (8-bit RGB, one colour) that a browser can decode."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )

@@ -27,6 +27,14 @@ KNOWN_RACES = {
     ("GET", "/<paste_id>/edit", "/raw/<paste_id>"),
     ("GET", "/<paste_id>/delete", "/zip/<paste_id>"),
     ("GET", "/<paste_id>/delete", "/raw/<paste_id>"),
+    # /r/fork, /r/edit, /r/delete: a room id is 10 letters and digits of its own alphabet
+    # (core/ids.py), a paste id never a one-letter word: 404 whichever wins; the room page does.
+    ("GET", "/r/<room_id>", "/<paste_id>/fork"),
+    ("GET", "/r/<room_id>", "/<paste_id>/edit"),
+    ("GET", "/r/<room_id>", "/<paste_id>/delete"),
+    # curl's POST /r/<room_id> takes /r/edit and /r/delete, where no room id can be.
+    ("POST", "/r/<room_id>", "/<paste_id>/edit"),
+    ("POST", "/r/<room_id>", "/<paste_id>/delete"),
 }
 
 

@@ -1,5 +1,5 @@
 """Core: the one bundle every domain call takes first (store, settings, clock, throttle, gate,
-view counts).
+view counts, rooms' presence and PIN lockout).
 
 Frozen and built once per app (web/app.py) or command (cli.py); the clock is a parameter, so a
 test moves time by handing in its own.
@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from pastebox.config import Config
 from pastebox.core.crypto import KdfGate
+from pastebox.core.presence import Presence
 from pastebox.core.views import ViewCounts
-from pastebox.limits import GuessThrottle
+from pastebox.limits import GuessThrottle, Lockout
 from pastebox.store import DATABASE_ERRORS, Store
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,10 @@ class Core:
     kdf_gate: KdfGate = field(default_factory=KdfGate)
     # Views not yet written and burns since the last sweep: the janitor writes and takes them.
     views: ViewCounts = field(default_factory=ViewCounts)
+    # Devices seen in each room lately (deviceCount), in memory: polls never write.
+    presence: Presence = field(default_factory=Presence)
+    # Wrong room PINs, per room and per client: a lock that grows after a few (core/rooms.py).
+    room_lockout: Lockout = field(default_factory=Lockout)
 
 
 def healthy(core: Core) -> bool:

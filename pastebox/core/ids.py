@@ -39,3 +39,36 @@ def token_matches(token: str, stored_hash: bytes | None) -> bool:
     if not stored_hash or not token:
         return False
     return hmac.compare_digest(hash_token(token), stored_hash)
+
+
+# -- rooms: ids typed on a phone, keys in their URLs -----------------------------------------------
+
+# No 0/o, 1/l/i: nothing a reader can mistake. 31**10 ≈ 8.2e14 ids; misses are throttled per client.
+ROOM_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+ROOM_ID_LENGTH = 10
+ROOM_ID_GROUP = 5  # shown as two groups of five: abcde-fghjk
+MAX_ROOM_ID_INPUT = 64  # longer text is no room id, however many dashes it has
+FILE_KEY_BYTES = 18  # 144 bits: a file's URL key (the room's PIN or device token guards it too)
+_ROOM_ID_RE = re.compile(f"[{ROOM_ALPHABET}]{{{ROOM_ID_LENGTH}}}")
+
+
+def new_room_id() -> str:
+    return "".join(secrets.choice(ROOM_ALPHABET) for _ in range(ROOM_ID_LENGTH))
+
+
+def normalize_room_id(text: object) -> str | None:
+    """The bare 10-character id in what someone typed (any case, with dashes or spaces), or
+    None when it is not a room id."""
+    if not isinstance(text, str) or len(text) > MAX_ROOM_ID_INPUT or not text.isascii():
+        return None
+    bare = text.replace("-", "").replace(" ", "").lower()
+    return bare if _ROOM_ID_RE.fullmatch(bare) else None
+
+
+def show_room_id(room_id: str) -> str:
+    """abcdefghjk -> abcde-fghjk, the form people read and type."""
+    return room_id[:ROOM_ID_GROUP] + "-" + room_id[ROOM_ID_GROUP:]
+
+
+def new_file_key() -> str:
+    return secrets.token_urlsafe(FILE_KEY_BYTES)

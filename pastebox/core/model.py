@@ -200,6 +200,7 @@ class SweepResult:
     burned: int
     fts_optimized: bool
     checkpointed: bool
+    rooms: int = 0  # expired rooms purged (with their files and keys)
 
 
 @dataclass(frozen=True)
@@ -212,3 +213,94 @@ class Actor:
 
 
 ANONYMOUS = Actor()
+
+
+# -- rooms: a shared clipboard between devices (core/rooms.py) ------------------------------------
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    has_pin: bool
+    created_at: float
+    expires_at: float
+    content: str  # the current text
+    content_at: float
+    version: int  # bumped by every change (content, item): the poll's ETag
+    pin_hash: str | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class RoomItem:
+    """One entry of a room's feed: a text sent or a file uploaded."""
+
+    id: int
+    kind: str  # 'text' | 'file'
+    created_at: float
+    device: str
+    size: int
+    text: str | None  # a text item's text
+    name: str  # a file's cleaned name ('' for a text)
+    media_type: str  # a file's sniffed type; 'text/plain; charset=utf-8' for a text
+    file_key: str | None  # a file's unguessable URL key
+
+
+@dataclass(frozen=True)
+class RoomFile:
+    name: str
+    media_type: str
+    size: int
+    content: bytes
+
+
+@dataclass(frozen=True)
+class RoomPass:
+    """What a request brings to a room (built by web/room_access.py)."""
+
+    pin: str | None = field(default=None, repr=False)
+    device_token: str | None = field(default=None, repr=False)
+    invite: str | None = field(default=None, repr=False)
+    client: str = ""  # limits.client_key of the address: per-client throttles
+    device: str = ""  # the device's chosen name, shown in the feed (<= 64 chars)
+    device_id: str = ""  # a stable id of the device, for deviceCount
+
+
+@dataclass(frozen=True)
+class Entered:
+    """Proof of access to a room; only rooms.enter and rooms.create make one."""
+
+    room: Room
+    who: RoomPass
+    # A NEW token to hand this device (it just joined a PIN room by PIN or invite), else None.
+    device_token: str | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class CreatedRoom:
+    entered: Entered
+    invite: str | None = field(default=None, repr=False)  # join token for the link (PIN rooms)
+
+
+@dataclass(frozen=True)
+class NewRoomItem:
+    """An item as the store writes it (core/rooms.py builds it)."""
+
+    kind: str
+    device: str
+    name: str
+    media_type: str
+    content: bytes | memoryview  # a memoryview reaches SQLite without a copy
+    size: int
+    file_key: str | None = None
+
+
+@dataclass(frozen=True)
+class RoomActivity:
+    """What a change does to its room: expires_at = min(now + idle, created_at + max_ttl), and
+    the feed keeps its newest items within `keep_items` and `keep_bytes`."""
+
+    now: float
+    idle: float
+    max_ttl: float
+    keep_items: int
+    keep_bytes: int

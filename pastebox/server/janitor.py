@@ -9,6 +9,7 @@ from pastebox.core import pastes
 from pastebox.core.model import SweepResult
 from pastebox.core.views import ViewCounts
 from pastebox.store import Store
+from pastebox.store.upkeep import ROOM_PURGE_BATCH
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def sweep(
 ) -> SweepResult:
     """One pass: write the view counts pending in `views` (the core's, whose burns since the
     last sweep are reported), delete expired pastes and old tombstones in batches of the store's
-    purge_batch, merge the search index in steps of `merge_pages` if words were deleted, give free pages back
+    purge_batch and expired rooms a few at a time, merge the search index in steps of `merge_pages` if words were deleted, give free pages back
     to the file system, and fold the WAL back into the database so deleted bytes leave the WAL
     file too. Every batch and step is its own short write transaction, with `pause()` between
     them (by default a Breather)."""
@@ -59,6 +60,7 @@ def sweep(
     if views is not None:
         views.flush(store)
     expired = purge(store, now, pause)
+    rooms = purge_rooms(store, now, pause)
     unindexed = store.pending_unindexed()
     merged = bool(unindexed) and merge(store, merge_pages, pause)
     if merged:  # a merge cut short leaves the words in the index: the next sweep merges again
@@ -67,7 +69,11 @@ def sweep(
     checkpointed = store.checkpoint()
     burned = views.take_burned() if views is not None else 0
     return SweepResult(
-        expired=expired, burned=burned, fts_optimized=merged, checkpointed=checkpointed
+        expired=expired,
+        burned=burned,
+        fts_optimized=merged,
+        checkpointed=checkpointed,
+        rooms=rooms,
     )
 
 
@@ -102,6 +108,19 @@ def purge(store: Store, now: float, pause: Callable[[], None]) -> int:
 
     in_steps(store, batch, pause)
     return sum(expired)
+
+
+def purge_rooms(store: Store, now: float, pause: Callable[[], None]) -> int:
+    """Delete every expired room with its items and keys, a few rooms per transaction (each
+    may hold megabytes of files to zero); returns how many."""
+    purged = []
+
+    def batch(_: int) -> bool:
+        purged.append(store.purge_rooms(now, limit=ROOM_PURGE_BATCH))
+        return purged[-1] == ROOM_PURGE_BATCH
+
+    in_steps(store, batch, pause)
+    return sum(purged)
 
 
 def reclaim(store: Store, pause: Callable[[], None]) -> bool:
@@ -160,10 +179,10 @@ class Janitor(threading.Thread):
                 if time.monotonic() >= next_sweep:
                     result = sweep(self.store, self.now(), views=self.views)
                     next_sweep = time.monotonic() + self.interval
-                    if result.expired or result.burned:
+                    if result.expired or result.burned or result.rooms:
                         log.info(
-                            "janitor: purged %d expired, %d burned since last sweep",
-                            result.expired, result.burned,
+                            "janitor: purged %d expired, %d burned since last sweep, %d rooms",
+                            result.expired, result.burned, result.rooms,
                         )  # fmt: skip
                 elif self.views is not None:
                     self.views.flush(self.store)

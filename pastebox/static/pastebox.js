@@ -305,6 +305,53 @@
     })();
   }
 
+  // -- form: a pasted image (a screenshot) -------------------------------------------------
+
+  function pastedImages(data) {
+    var images = [];
+    if (!data || !data.items) return images;
+    // Cells copied from a spreadsheet carry their text and a picture of them: paste the text.
+    if (Array.prototype.indexOf.call(data.types || [], "text/plain") !== -1) return images;
+    for (var i = 0; i < data.items.length; i++) {
+      var item = data.items[i];
+      if (item.kind === "file" && /^image\//.test(item.type)) {
+        var file = item.getAsFile();
+        if (file) images.push(file);
+      }
+    }
+    return images;
+  }
+
+  function pastedName(file, count) {
+    var stamp = new Date().toISOString().replace(/\.\d+Z$/, "").replace(/[-:]/g, "").replace("T", "-");
+    var extension = file.type.split("/")[1].replace("jpeg", "jpg").replace(/[^a-z0-9]/g, "") || "img";
+    return "paste-" + stamp + (count ? "-" + (count + 1) : "") + "." + extension;
+  }
+
+  function onPaste(event, form) {
+    var input = form.querySelector('input[type="file"][name="upload"]');
+    var encrypt = form.querySelector("#e2ee-toggle");
+    if (!input || typeof DataTransfer !== "function" || (encrypt && encrypt.checked)) return;
+    var images = pastedImages(event.clipboardData);
+    if (!images.length) return;
+    event.preventDefault();
+    // The file input's list is read-only: a DataTransfer makes a new one with what was chosen
+    // and the pasted images, so the form's own multipart submit uploads them.
+    var all = new DataTransfer(), names = [];
+    for (var i = 0; i < input.files.length; i++) all.items.add(input.files[i]);
+    images.forEach(function (image, n) {
+      var file = new File([image], pastedName(image, n), { type: image.type, lastModified: Date.now() });
+      all.items.add(file);
+      names.push(file.name + " (" + file.size + " bytes)");
+    });
+    input.files = all.files;
+    var note = form.querySelector("#form-pasted");
+    if (note) {
+      note.textContent = "Pasted, to be uploaded with the paste: " + names.join(", ");
+      note.hidden = false;
+    }
+  }
+
   function setUpForm(form) {
     form.addEventListener("keydown", function (event) {
       onEditorKey(event);
@@ -338,6 +385,7 @@
       if (!event.relatedTarget) document.body.classList.remove("dragging");
     });
     document.addEventListener("drop", function (event) { onDrop(event, form); });
+    document.addEventListener("paste", function (event) { onPaste(event, form); });
   }
 
   function start() {

@@ -1,6 +1,6 @@
-"""The SQL of the janitor's work (a table group of Store): purging expired pastes and old
-tombstones in batches, merging the search index in steps, giving free pages back, writing view
-counts. (Checkpoints are the file's: store/db.py.)"""
+"""The SQL of the janitor's work (a table group of Store): purging expired pastes, old
+tombstones and expired rooms in batches, merging the search index in steps, giving free pages
+back, writing view counts. (Checkpoints are the file's: store/db.py.)"""
 
 import json
 import sqlite3
@@ -12,6 +12,9 @@ from pastebox.store.tombstones import bury
 
 AUTO_VACUUM_INCREMENTAL = 2  # PRAGMA auto_vacuum's number for INCREMENTAL
 PURGE_BATCH = 200  # expired pastes deleted per write transaction (~25 ms at 100,000 pastes)
+# Expired rooms deleted per write transaction: a room may hold room_max_bytes (50 MiB) of files,
+# which secure_delete overwrites with zeros inside the transaction, so few at a time.
+ROOM_PURGE_BATCH = 4
 
 
 class Upkeep(Db):
@@ -63,6 +66,19 @@ class Upkeep(Db):
             ).rowcount
             conn.execute("DELETE FROM sessions WHERE expires_at <= ?", (now,))
         return Purged(len(gone), unindexed, forgotten)
+
+    def purge_rooms(self, now: float, *, limit: int = ROOM_PURGE_BATCH) -> int:
+        """Delete up to `limit` expired rooms (their items and keys go by cascade, zeroed by
+        secure_delete), and expired invites of live rooms, in one transaction; returns how
+        many rooms. The janitor calls it again while it fills a batch."""
+        with self.write() as conn:
+            gone = conn.execute(
+                "DELETE FROM rooms WHERE id IN"
+                " (SELECT id FROM rooms WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)",
+                (now, limit),
+            ).rowcount
+            conn.execute("DELETE FROM room_keys WHERE kind = 'invite' AND expires_at <= ?", (now,))
+        return gone
 
     def pending_unindexed(self) -> int:
         """Search rows removed since the index was last fully merged (their words are still in

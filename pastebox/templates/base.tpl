@@ -14,7 +14,7 @@
 <body data-page="{{get('kind', 'other')}}">
 <header class="top">
   <a class="brand" href="/">pastebox</a>
-  <nav class="top-links"><a href="/new" data-key="n">New</a></nav>
+  <nav class="top-links"><a href="/new" data-key="n">New</a> <a href="/rooms">Rooms</a></nav>
   <form class="top-search" action="/search" method="get" role="search">
     <input type="search" name="q" value="{{get('query', '')}}" placeholder="Search public pastes" aria-label="Search public pastes">
   </form>

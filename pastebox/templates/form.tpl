@@ -25,6 +25,7 @@
     <button type="submit" name="add_file" value="1" formnovalidate>Add a file</button>
     <label class="upload">or upload <input type="file" name="upload" multiple></label>
   </div>
+  <p class="note" id="form-pasted" role="status" hidden></p>
   % if mode != 'edit':
   <div class="row options">
     <label>Expires <select name="ttl">
@@ -49,7 +50,7 @@
   % end
   <div class="row submit">
     <button type="submit" name="submit" value="1" class="primary">{{'Save' if mode == 'edit' else 'Create paste'}}</button>
-    <span class="hint">Ctrl+Enter submits · Tab indents (Esc, then Tab moves on) · drop text files on the page</span>
+    <span class="hint">Ctrl+Enter submits · Tab indents (Esc, then Tab moves on) · drop text files on the page · paste an image to upload it</span>
   </div>
 </form>
 <template id="file-template">

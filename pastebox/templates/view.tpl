@@ -52,7 +52,7 @@
 <section class="file" id="file-{{v.number}}" data-anchor="{{v.anchor}}">
   <header>
     <a class="name" href="#file-{{v.number}}">{{v.file.name}}</a>
-    <span class="lang">{{language_label(v.rendered.language) if v.rendered else 'binary'}}</span>
+    <span class="lang">{{language_label(v.rendered.language) if v.rendered else ('image' if v.image else 'binary')}}</span>
     % if v.rendered:
     <span class="lines">{{v.rendered.all_lines}} line{{'s' if v.rendered.all_lines != 1 else ''}}</span>
     % end
@@ -84,6 +84,8 @@
   % end
   % if v.shows_code:
   <div class="code-wrap"{{!' data-newline="1"' if v.ends_with_newline else ''}}>{{!code_mark}}</div>
+  % elif v.image and linkable:
+  <figure class="image"><img src="/raw/{{paste.id}}/{{quote(v.file.name)}}" alt="{{v.file.name}}"></figure>
   % elif not v.rendered:
   <p class="note binary">Binary file, {{v.file.size}} bytes.</p>
   % end

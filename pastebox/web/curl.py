@@ -86,14 +86,31 @@ def _files(body: bytes, content_type: str, name: str, options: dict[str, str], p
     files = []
     for part in parts:
         if part.filename is not None:
-            files.append(NewFile(name=part.filename, content=part.data, language=None))
+            files.append(NewFile(name=part.filename, content=bytes(part.data), language=None))
         elif part.name in ("content", "c", "text"):
-            files.append(NewFile(name=options.get("name", ""), content=part.data, language=lang))
+            content = bytes(part.data)
+            files.append(NewFile(name=options.get("name", ""), content=content, language=lang))
         elif part.name not in OPTION_FIELDS:
             raise Invalid(f"unknown form field {part.name[:40]!r}", field=part.name[:40])
     if len(files) == 1 and lang:
         files[0] = NewFile(files[0].name, files[0].content, lang)
     return tuple(files)
+
+
+def _read(
+    services: Services, request: bottle.BaseRequest, name: str
+) -> tuple[dict[str, str], tuple[NewFile, ...]]:
+    """The options and files of a create. The body buffer, which the parts are views of, is
+    let go on return: only the files' own bytes go on to the core."""
+    body = read_body(request.environ, services.cfg.max_body_bytes)
+    content_type = request.environ.get("CONTENT_TYPE", "")
+    parts = (
+        parse_multipart(body, content_type)
+        if media_type(content_type) == "multipart/form-data"
+        else []
+    )
+    options = _options(request, parts)
+    return options, _files(body, content_type, name, options, parts)
 
 
 def split_extension(value: str) -> tuple[str, str | None]:
@@ -113,17 +130,10 @@ def create(services: Services, name: str = ""):
     """POST or PUT / (and PUT /NAME, as `curl -T f.py host/` sends): the paste's URL, as text,
     as JSON when asked for, or a 303 to it for a browser's form."""
     request = bottle.request
-    body = read_body(request.environ, services.cfg.max_body_bytes)
-    content_type = request.environ.get("CONTENT_TYPE", "")
-    parts = (
-        parse_multipart(body, content_type)
-        if media_type(content_type) == "multipart/form-data"
-        else []
-    )
-    options = _options(request, parts)
+    options, files = _read(services, request, name)
     owner_id = actor(services, request).user_id
     new = NewPaste(
-        files=_files(body, content_type, name, options, parts),
+        files=files,
         title=options.get("title", ""),
         ttl=ttl_text(options["ttl"]) if "ttl" in options else None,
         burn=flag(options.get("burn", ""), "burn"),

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import bottle
 
+from pastebox.core import media
 from pastebox.core.errors import NotFound, PasteboxError, RateLimited, Unavailable
 from pastebox.core.model import Paste, PasteFile
 from pastebox.web.csrf import HANDED_OUT as CSRF_HANDED_OUT
@@ -85,12 +86,48 @@ def text_response(text: str, status: int = 200, **headers: str) -> bottle.HTTPRe
     return bottle.HTTPResponse(text, status, **{"Content-Type": TEXT_TYPE, **headers})
 
 
-def _raw_file(f: PasteFile, *, download: bool) -> tuple[bytes, dict[str, str]]:
-    disposition = "attachment" if download or not f.is_text else "inline"
-    return f.content, {
-        "Content-Type": TEXT_TYPE if f.is_text else "application/octet-stream",
-        "Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(f.name)}",
+FILE_POLICY = "sandbox"  # a served file is a sandboxed document: no script, no origin
+
+
+def _disposition(name: str, inline: bool) -> str:
+    return f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(name, safe='')}"
+
+
+def file_headers(name: str, media_type: str, *, download: bool = False) -> dict[str, str]:
+    """The headers of a served file: its sniffed type, never sniffed again by the browser, in
+    a sandbox, and shown in place only when the type is safe inline (media.inline_safe)."""
+    return {
+        "Content-Type": media_type,
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": FILE_POLICY,
+        "Content-Disposition": _disposition(name, media.inline_safe(media_type) and not download),
     }
+
+
+def file_response(
+    name: str,
+    media_type: str,
+    data: bytes | bytearray | memoryview,
+    *,
+    download: bool = False,
+    private: bool = False,
+) -> bottle.HTTPResponse:
+    """An uploaded file (a room's, a paste's) with file_headers; private: kept by no cache."""
+    headers = file_headers(name, media_type, download=download)
+    if private:
+        headers.update(NO_STORE)
+    return bottle.HTTPResponse(data if isinstance(data, bytes) else bytes(data), 200, **headers)
+
+
+def _raw_file(f: PasteFile, *, download: bool) -> tuple[bytes, dict[str, str]]:
+    """A paste file: UTF-8 text as plain text (markup too: a paste of HTML is its source, but
+    it is handed over as a download), other bytes as their sniffed type."""
+    if f.is_text:
+        markup = media.looks_like_markup(f.content)
+        headers = file_headers(f.name, TEXT_TYPE, download=download or markup)
+    else:
+        headers = file_headers(f.name, media.sniff(f.content), download=download)
+    return f.content, headers
 
 
 def raw_response(
@@ -106,7 +143,7 @@ def raw_response(
         body, headers = _raw_file(paste.files[0], download=download)
     else:
         body = b"\n".join(b"==> " + f.name.encode() + b" <==\n" + f.content for f in paste.files)
-        headers = {"Content-Type": TEXT_TYPE}
+        headers = {"Content-Type": TEXT_TYPE, "Content-Security-Policy": FILE_POLICY}
     if keeps_no_copy(paste):
         headers.update(NO_STORE)
     return bottle.HTTPResponse(body, 200, **headers)

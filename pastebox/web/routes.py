@@ -41,10 +41,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pastebox.web import curl, negotiate
+from pastebox.web import curl, negotiate, room_curl
 from pastebox.web.api import handlers as api
+from pastebox.web.api import rooms as rooms_api
 from pastebox.web.errors import ErrorShape, json_error, negotiated_error
 from pastebox.web.pages import account, forms, search, static, view
+from pastebox.web.pages import rooms as room_pages
 
 JSON = json_error
 PAGE = negotiated_error
@@ -83,6 +85,15 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/api/v1/pastes/<paste_id>",            api.delete,          JSON, "gate"),
     Route("POST",   "/api/v1/pastes/<paste_id>/extend",     api.extend,          JSON, "gate"),
     Route("GET",    "/api/v1/pastes/<paste_id>/revisions",  api.revisions,       JSON),
+    # -- rooms: the seed's API, and the feed the room page polls ------------------------------
+    Route("POST",   "/api/rooms",                           rooms_api.create,    JSON, "gate"),
+    Route("GET",    "/api/rooms/<room_id>",                 rooms_api.info,      JSON),
+    Route("DELETE", "/api/rooms/<room_id>",                 rooms_api.delete,    JSON, "gate"),
+    Route("GET",    "/api/rooms/<room_id>/content",         rooms_api.get_content, JSON),
+    Route("PUT",    "/api/rooms/<room_id>/content",         rooms_api.put_content, JSON, "gate"),
+    Route("POST",   "/api/rooms/<room_id>/content",         rooms_api.put_content, JSON, "gate"),
+    Route("POST",   "/api/rooms/<room_id>/upload",          rooms_api.upload,    JSON, "gate"),
+    Route("GET",    "/api/rooms/<room_id>/feed",            rooms_api.feed,      JSON),
     # -- browser pages at fixed paths --------------------------------------------------------
     Route("GET",    "/new",                                 forms.new_form,      PAGE),
     Route("POST",   "/new",                                 forms.create,        PAGE, "handler"),
@@ -98,10 +109,24 @@ ROUTES: tuple[Route, ...] = (
     Route("POST",   "/settings/keys/<key_id>/revoke",       account.revoke_key,  PAGE, "handler"),
     Route("POST",   "/settings/password",                   account.change_password, PAGE,
           "handler"),
+    # -- rooms in the browser: the start page, the room page (curl's text for others) ---------
+    Route("GET",    "/rooms",                     room_pages.start_page,     PAGE),
+    Route("POST",   "/rooms",                     room_pages.create_or_join, PAGE, "handler"),
+    Route("GET",    "/r/<room_id>",               negotiate.room,            PAGE),
+    Route("POST",   "/r/<room_id>/join",          room_pages.join,           PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/send",          room_pages.send,           PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/upload",        room_pages.upload,         PAGE, "handler"),
+    Route("POST",   "/r/<room_id>/delete",        room_pages.delete,         PAGE, "handler"),
+    Route("GET",    "/r/<room_id>/qr.svg",        room_pages.qr_code,        PAGE),
     # -- `/`: the form for browsers, the manual and uploads for curl --------------------------
     Route("GET",    "/",                                    negotiate.index,     PAGE),
     Route("POST",   "/",                                    curl.create,         PAGE, "gate"),
     Route("PUT",    "/",                                    curl.create,         PAGE, "gate"),
+    # -- rooms: files, and curl sending to /r/ID (GET /r/ID is negotiate.room) ----------------
+    Route("GET",    "/r/<room_id>/files/<file_key>/<name>", room_curl.room_file, PAGE),
+    Route("POST",   "/r/<room_id>",                         room_curl.send,      PAGE, "gate"),
+    Route("PUT",    "/r/<room_id>",                         room_curl.send,      PAGE, "gate"),
+    Route("PUT",    "/r/<room_id>/<name>",                  room_curl.send,      PAGE, "gate"),
     # -- catch-alls under a paste id: last ---------------------------------------------------
     Route("GET",    "/<paste_id>/fork",                     forms.fork_form,     PAGE),
     Route("GET",    "/<paste_id>/edit",                     forms.edit_form,     PAGE),

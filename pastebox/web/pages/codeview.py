@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from pastebox import render
 from pastebox.config import Config
+from pastebox.core import media
 from pastebox.core.model import Paste, PasteFile
 from pastebox.render import Highlighted
 from pastebox.web.context import Services
@@ -26,11 +27,17 @@ class FileView:
     anchor: str  # line-id prefix: L, f2-L, …
     rendered: Highlighted | None  # None for a binary file
     ends_with_newline: bool
+    image: bool = False  # a binary file whose bytes are a raster image (shown with <img>)
 
     @property
     def shows_code(self) -> bool:
         """Whether the page has lines of it (not when the page's budget ran out before it)."""
         return self.rendered is not None and not (self.rendered.cut and not self.rendered.lines)
+
+
+def binary_is_image(f: PasteFile) -> bool:
+    """Whether a file that is not text is an image a page may show (sniffed; never SVG)."""
+    return not f.is_text and media.is_image(media.sniff(f.content))
 
 
 def highlight_file(

@@ -74,7 +74,7 @@ def _take(form: PasteForm, part: Part) -> None:
         raise Invalid(f"unknown form field {part.name[:40]!r}", field=part.name[:40])
     if part.name == "upload":
         if part.filename and part.data:  # an empty chooser still sends an empty part
-            form.uploads.append(NewFile(name=part.filename, content=part.data))
+            form.uploads.append(NewFile(name=part.filename, content=bytes(part.data)))
         return
     value = part.text()
     if part.name in TEXT_FIELDS:

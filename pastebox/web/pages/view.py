@@ -15,6 +15,7 @@ from pastebox.web.errors import page_response
 from pastebox.web.pages.codeview import (
     CODE_MARK,
     FileView,
+    binary_is_image,
     cut_note,
     highlight_file,
     longer_than_a_page,
@@ -58,7 +59,9 @@ def file_views(services: Services, paste: Paste, language: str | None) -> list[F
                 left.lines - rendered.lines, left.markup_bytes - len(rendered.html_bytes)
             )
         ends = f.content.endswith((b"\n", b"\r"))
-        views.append(FileView(f, f.position + 1, render.file_anchor(f.position), rendered, ends))
+        image = rendered is None and binary_is_image(f)
+        anchor = render.file_anchor(f.position)
+        views.append(FileView(f, f.position + 1, anchor, rendered, ends, image=image))
     return views
 
 
