@@ -124,7 +124,14 @@
     return head;
   }
 
+  // The API's file URLs are absolute, on the configured base_url; the page asks its own origin
+  // (where its room cookie goes and its img-src 'self' allows), like the server-drawn feed.
+  function localPath(url) {
+    try { var parsed = new URL(url, location.href); return parsed.pathname + parsed.search; } catch (e) { return url; }
+  }
+
   function itemNode(item) {
+    if (item.url) item.url = localPath(item.url);
     var li = element("li", "item item-" + item.kind);
     li.setAttribute("data-id", item.id);
     li.appendChild(itemHead(item));

@@ -46,7 +46,7 @@ from pastebox.web.uploads import FORM_SLACK, read_form, read_raw
 DEVICE_COOKIE = "pastebox_device"
 DEVICE_COOKIE_SECONDS = 365 * 86400
 MAX_DEVICE_CHARS = 64
-# Seconds between polls of the feed while the page is visible, and while it is hidden.
+# Milliseconds between polls of the feed while the page is visible, and while it is hidden.
 POLL_VISIBLE_MS, POLL_HIDDEN_MS = 1000, 15000
 QR_SCALE, QR_BORDER = 6, 4  # pixels per module; the quiet zone readers need, in modules
 # Refusals of the room's door: shown on the PIN prompt, not on the room page.
