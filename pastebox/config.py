@@ -394,8 +394,9 @@ class Config:
     room_max_ttl: int = setting(
         WEEK,
         _duration,
-        "Longest life of a room from its creation, however active.",
+        "Longest life of a room from its creation, however active (at most 30 days: a PIN guesser's failures are remembered that long).",
         minimum=60,
+        maximum=30 * DAY,
     )
     room_feed_items: int = setting(
         20, _int, "Items (texts and files) a room's feed keeps; older ones are dropped.", minimum=1

@@ -21,6 +21,9 @@ BUSY_RETRY_SECONDS = 1  # Retry-After of a request refused because the server is
 SEARCH_BUSY = "the server is busy with other searches; try again shortly"
 MAX_CLIENT_CHARS = 64  # of an address that does not parse, kept as a client key
 DAY_SECONDS = 86400.0
+# How long a PIN guesser's failures are remembered: longer than any room lives (config caps
+# room_max_ttl at this), so waiting for the count to be forgotten never buys fresh tries.
+LOCKOUT_MEMORY_SECONDS = 30 * DAY_SECONDS
 EVICTION_SCAN = 64  # targets a Lockout looks at to choose the one it forgets
 IPV6_HOST_BITS = 64  # an IPv6 host is given a /64 at least, and may use any address in it
 
@@ -231,7 +234,7 @@ class Lockout:
     the right one too, is refused uncounted."""
 
     def __init__(
-        self, free: int = 5, base: float = 60.0, forget: float = DAY_SECONDS,
+        self, free: int = 5, base: float = 60.0, forget: float = LOCKOUT_MEMORY_SECONDS,
         max_targets: int = MAX_TRACKED_CLIENTS,
     ):  # fmt: skip
         self.free = free

@@ -2,6 +2,8 @@
 its PIN prompt, the forms that send text and files and delete the room, the join link and the
 QR code of it (decoded in tests/browser/test_rooms_in_browser.py)."""
 
+import base64
+import html
 import io
 import re
 from urllib.parse import urlsplit
@@ -202,6 +204,21 @@ def test_the_qr_code_is_our_svg_of_the_join_link_never_cached(app):
         title="Join link of this room", dark="#000", light="#fff",
     )  # fmt: skip
     assert res.body == expected.getvalue()
+
+
+def test_the_pages_qr_code_is_inline_and_of_the_join_link_it_shows(app):
+    """One join token a page: the code and the link under it are the same link (a separate
+    image request would mint a second token, and a page load two)."""
+    room_id = new_room(app, pin="4821")
+    text = room_page(app, room_id).text
+    src = re.search(r'<img class="qr" src="data:image/svg\+xml;base64,([^"]+)"', text)
+    assert src, "no inline QR code"
+    expected = io.BytesIO()
+    segno.make(html.unescape(join_link(text)), error="m").save(
+        expected, kind="svg", scale=6, border=4, xmldecl=False,
+        title="Join link of this room", dark="#000", light="#fff",
+    )  # fmt: skip
+    assert base64.b64decode(src.group(1)) == expected.getvalue()
 
 
 def test_the_qr_code_of_a_protected_room_is_only_for_its_members(app):

@@ -21,6 +21,8 @@ from helpers import (
     room_upload,
 )
 
+from pastebox.core.rooms import MAX_DEVICE_KEYS
+
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))
 
 
@@ -338,10 +340,26 @@ def test_the_creators_device_token_opens_a_pin_room_without_the_pin(app):
     assert app.get(f"{ROOMS}/{made['roomId']}", headers=headers).json["hasPin"] is True
 
 
-def test_a_right_pin_hands_the_device_a_token_that_works_alone(app):
+def test_a_right_pin_alone_opens_the_room_for_that_request_and_hands_no_token(app):
     room_id = pin_room(app)
-    token = app.get(f"{ROOMS}/{room_id}", headers=pin_header(PIN)).headers["X-Device-Token"]
+    res = app.get(f"{ROOMS}/{room_id}", headers=pin_header(PIN))
+    assert "X-Device-Token" not in res.headers
+    assert "Set-Cookie" not in res.headers
+
+
+def test_a_right_pin_with_x_room_join_hands_the_device_a_token_that_works_alone(app):
+    room_id = pin_room(app)
+    headers = {**pin_header(PIN), "X-Room-Join": "1"}
+    token = app.get(f"{ROOMS}/{room_id}", headers=headers).headers["X-Device-Token"]
     assert app.get(f"{ROOMS}/{room_id}/content", headers=device_header(token)).status_int == 200
+
+
+def test_a_client_sending_its_pin_with_every_call_never_pushes_out_a_members_token(app):
+    made = new_room(app, PIN)
+    member = device_header(made["deviceToken"])
+    for _ in range(MAX_DEVICE_KEYS + 5):
+        app.get(f"{ROOMS}/{made['roomId']}/content", headers=pin_header(PIN))
+    assert app.get(f"{ROOMS}/{made['roomId']}/content", headers=member).status_int == 200
 
 
 def test_a_token_of_one_room_opens_no_other(app):

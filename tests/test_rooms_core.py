@@ -112,12 +112,18 @@ def test_a_wrong_pin_is_refused(core):
     assert caught.value.code == "wrong_pin"
 
 
-def test_the_right_pin_lets_the_device_in_with_a_new_device_token(core):
+def test_the_right_pin_lets_a_joining_device_in_with_a_new_device_token(core):
     made = rooms.create(core, PIN, LAPTOP)
-    entered = rooms.enter(core, made.entered.room.id, phone(pin=PIN))
+    entered = rooms.enter(core, made.entered.room.id, phone(pin=PIN, joins=True))
     assert entered.device_token and entered.device_token != made.entered.device_token
     again = rooms.enter(core, made.entered.room.id, phone(device_token=entered.device_token))
     assert again.device_token is None  # it has one already
+
+
+def test_the_right_pin_lets_a_device_that_does_not_join_in_without_a_token(core):
+    made = rooms.create(core, PIN, LAPTOP)
+    entered = rooms.enter(core, made.entered.room.id, phone(pin=PIN))
+    assert entered.room.id == made.entered.room.id and entered.device_token is None
 
 
 def test_a_device_token_of_another_room_does_not_open_this_one(core):

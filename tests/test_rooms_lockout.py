@@ -28,6 +28,18 @@ def right(who: RoomPass) -> RoomPass:
     return RoomPass(pin=PIN, client=who.client)
 
 
+def test_a_guesser_who_waits_a_day_between_guesses_gets_no_fresh_tries():
+    """Failures are remembered longer than any room lives (30 days, and room_max_ttl is capped
+    there): with a day's memory a patient guesser got 15 tries a day, 48 in a week."""
+    lockout, now = Lockout(), 0.0
+    for _ in range(5):
+        lockout.begin(("room",), now)
+    for _ in range(7):
+        now += 86400  # a day later, every lock of the first days long over
+        lockout.begin(("room",), now)
+    assert lockout.locked_for("room", now) >= 60 * 2**7
+
+
 def guess(core: Core, room_id: str, who: RoomPass) -> str:
     """'in', 'wrong' or 'locked'."""
     try:

@@ -114,7 +114,12 @@ def test_each_read_with_a_pin_costs_a_write_token_and_the_device_token_none(make
     app = make_app(rate_limit=4)
     room_id = new_room(app, PIN)["roomId"]  # from another address than the GUESSER's
     app.reset()
-    token = guess(app, room_id, PIN).headers["X-Device-Token"]
+    joined = app.get(
+        f"{ROOMS}/{room_id}",
+        headers={**pin_header(PIN), "X-Room-Join": "1"},
+        extra_environ=from_address(GUESSER),
+    )
+    token = joined.headers["X-Device-Token"]
     for _ in range(3):
         guess(app, room_id, PIN, status=200)
     assert_rate_limited(guess(app, room_id, PIN, status=429))

@@ -263,6 +263,9 @@ class RoomPass:
     client: str = ""  # limits.client_key of the address: per-client throttles
     device: str = ""  # the device's chosen name, shown in the feed (<= 64 chars)
     device_id: str = ""  # a stable id of the device, for deviceCount
+    # The device asks to stay (a browser's join): a right PIN gives it a device token. A script
+    # that sends the PIN with every call gets none, so it can never push out members' tokens.
+    joins: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ client); a room without a PIN lets everyone in; a device token of the room lets 
 never throttled (a guesser can delay new joins, never evict members); a live invite lets its
 holder in with a new device token; else the PIN: missing 401, and every guess is counted per
 room and per client before it is checked (limits.Lockout), so a locked room refuses even the
-right one; wrong 403; right: a new device token. Every operation takes the `Entered` proof.
+right one; wrong 403; right: in, with a new device token when the device asks to stay
+(`RoomPass.joins`: a browser). Every operation takes the `Entered` proof.
 """
 
 import re
@@ -100,7 +101,8 @@ def enter(core: Core, room_id: str, who: RoomPass) -> Entered:
     if not right:
         raise Forbidden("wrong PIN", code="wrong_pin", field="pin")
     core.room_lockout.forgive(ticket)
-    return _entered(core, room, who, _new_device_token(core, room, now), now)
+    token = _new_device_token(core, room, now) if who.joins else None
+    return _entered(core, room, who, token, now)
 
 
 def device_count(core: Core, entered: Entered) -> int:

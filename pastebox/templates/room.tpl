@@ -63,7 +63,7 @@
   </section>
 </div>
 <aside class="room-side">
-  <img class="qr" src="/r/{{room.id}}/qr.svg" alt="QR code of this room's join link" width="256" height="256">
+  <img class="qr" src="{{qr_data_uri}}" alt="QR code of this room's join link" width="256" height="256">
   <p class="hint">Scan it on another device to join{{(' without the PIN (the code works for %s)' % invite_ttl) if room.has_pin else ''}}.</p>
   <div class="section-head">
     <code id="join-link" class="join-link">{{join_link}}</code>

@@ -29,6 +29,7 @@ DEVICE_COOKIE = "pastebox_device"  # the device's chosen name (set by the room p
 PIN_HEADER = "HTTP_X_ROOM_PIN"
 TOKEN_HEADER = "HTTP_X_DEVICE_TOKEN"
 NAME_HEADER = "HTTP_X_DEVICE_NAME"
+JOIN_HEADER = "HTTP_X_ROOM_JOIN"  # "1": a script asks to stay, as a browser joining does
 CSRF_HEADER = "HTTP_X_CSRF_TOKEN"
 MAX_DEVICE_NAME = 64
 MAX_SECRET_CHARS = 256  # a PIN is 4 digits and a token 43 characters: longer is not one
@@ -113,11 +114,18 @@ def _device_id(client_key: str, user_agent: str) -> str:
 
 
 def room_pass(
-    services: Services, request: bottle.BaseRequest, fields: Mapping[str, Any] | None = None
+    services: Services,
+    request: bottle.BaseRequest,
+    fields: Mapping[str, Any] | None = None,
+    *,
+    joins: bool = False,
 ) -> RoomPass:
     """What the request brings: the PIN (X-Room-Pin, ?pin=, or the body's `pin`), the device
     token (X-Device-Token, or the room cookie), the join token (?join= or the body's `join`),
     the device's name and id. `fields` is the request's JSON object or form, if it has one.
+    `joins`: the device asks to stay (a browser; a script says `X-Room-Join: 1`), so a right
+    PIN earns it a device token. Without it a right PIN opens the door for that request only:
+    a client sending its PIN with every call must not pile up tokens (the oldest go, members').
 
     A write whose device token came from the cookie alone must carry the CSRF token (the
     body's `csrf` or X-CSRF-Token): another page of the same site could send the cookie."""
@@ -136,6 +144,7 @@ def room_pass(
         client=who,
         device=device_name(request),
         device_id=_device_id(who, environ.get("HTTP_USER_AGENT", "")),
+        joins=joins or environ.get(JOIN_HEADER, "").strip() == "1",
     )
 
 
@@ -159,12 +168,18 @@ def _cookie_token(
     return token
 
 
-def enter(services: Services, room_id: str, fields: Mapping[str, Any] | None = None) -> Entered:
+def enter(
+    services: Services,
+    room_id: str,
+    fields: Mapping[str, Any] | None = None,
+    *,
+    joins: bool = False,
+) -> Entered:
     """Into the room with what the request brings, or the refusal (404, 401, 403, 429). A PIN
     on a read costs a token of the client's write rate, as a write's does (each one is an
     argon2 run), so no client can keep the KDF gate busy with reads."""
     request = bottle.request
-    who = room_pass(services, request, fields)
+    who = room_pass(services, request, fields, joins=joins)
     if who.pin is not None and request.method in SAFE_METHODS:
         take_write_token(services, who.client)
     return rooms.enter(services.core, room_id, who)

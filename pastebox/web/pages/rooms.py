@@ -8,6 +8,7 @@ Every form POST is CSRF-checked (the device cookie alone must not let another si
 takes its write token in the handler, so that a refusal comes back on its page.
 """
 
+import base64
 import dataclasses
 import io
 from urllib.parse import quote
@@ -114,7 +115,7 @@ def room_page(services: Services, room_id: str):
         return redirect(f"/r/{bare}" + (f"?{query}" if query else ""))
     joining = "join" in bottle.request.query
     try:
-        entered = room_access.enter(services, room_id)
+        entered = room_access.enter(services, room_id, joins=True)
     except NotFound as exc:
         return _start_page(exc)
     # Too many misses or wrong links from this client (RateLimited) is the 429 page: the PIN
@@ -144,6 +145,7 @@ def _room_response(
     """The room page (with `error` above the text box and `kept`, the text that was refused)."""
     room, now = entered.room, services.now()
     items = rooms.feed(services.core, entered)
+    join_link = _join_link(services, entered)
     body = page(
         "room.tpl",
         room=room,
@@ -151,7 +153,8 @@ def _room_response(
         items=items,
         device_count=rooms.device_count(services.core, entered),
         device=entered.who.device,
-        join_link=_join_link(services, entered),
+        join_link=join_link,
+        qr_data_uri=qr_data_uri(join_link),
         expires_iso=iso_text(room.expires_at),
         time_left=time_left(room, now),
         error=error.message if error else "",
@@ -187,18 +190,29 @@ def _join_link(services: Services, entered: Entered) -> str:
     return f"{url}?join={invite}" if invite else url
 
 
-def qr_code(services: Services, room_id: str):
-    """GET /r/ID/qr.svg: the join link as a QR code, an SVG made here (never an upload), for a
-    member only (a PIN room's link carries a join token), and kept by no cache."""
-    entered = room_access.enter(services, room_id)
-    code = segno.make(_join_link(services, entered), error="m")
+def qr_svg(link: str) -> bytes:
+    """The link as a QR code: an SVG made here (never an upload)."""
+    code = segno.make(link, error="m")
     buffer = io.BytesIO()
     # A white quiet zone whatever the page's colours: readers need the contrast.
     code.save(buffer, kind="svg", scale=QR_SCALE, border=QR_BORDER, xmldecl=False,
               title="Join link of this room", dark="#000", light="#fff")  # fmt: skip
+    return buffer.getvalue()
+
+
+def qr_data_uri(link: str) -> str:
+    """The QR code inline in the room page, so that the code and the link shown under it carry
+    one join token (a separate /qr.svg request would mint a second)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(link)).decode("ascii")
+
+
+def qr_code(services: Services, room_id: str):
+    """GET /r/ID/qr.svg: the join link as a QR code, an SVG made here (never an upload), for a
+    member only (a PIN room's link carries a join token), and kept by no cache."""
+    entered = room_access.enter(services, room_id)
     headers = {"Content-Type": "image/svg+xml", "Content-Security-Policy": "default-src 'none'",
                **NO_STORE}  # fmt: skip
-    response = bottle.HTTPResponse(buffer.getvalue(), 200, **headers)
+    response = bottle.HTTPResponse(qr_svg(_join_link(services, entered)), 200, **headers)
     _hand_over(services, response, entered, {})
     return response
 
@@ -314,7 +328,7 @@ def device_name(fields: dict[str, str]) -> str:
 
 def _room_pass(services: Services, fields: dict[str, str]) -> RoomPass:
     """What this request brings to a room, with the device name its form sends, if any."""
-    who = room_access.room_pass(services, bottle.request, fields)
+    who = room_access.room_pass(services, bottle.request, fields, joins=True)
     name = device_name(fields)
     return dataclasses.replace(who, device=name) if name else who
 
