@@ -8,6 +8,31 @@ EXPOSURES = ("public", "unlisted", "private")
 UTF8_CHECK_BYTES = 256 * 1024
 
 
+def is_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8, checked a slice at a time: decoding a large file whole only
+    to ask holds up to four times its size, and a failed decode of binary bytes twice it."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(view), UTF8_CHECK_BYTES):
+            decoder.decode(view[start : start + UTF8_CHECK_BYTES])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def utf8_text(data: bytes) -> str | None:
+    """The bytes as text when they are UTF-8, else None (a large file checked first, so bytes
+    that are not text never cost a failed decode of their whole size)."""
+    if len(data) > UTF8_CHECK_BYTES and not is_utf8(data):
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 @dataclass(frozen=True)
 class NewFile:
     name: str
@@ -69,15 +94,7 @@ class PasteFile:
         time: decoding it whole only to ask would hold up to four times its size in memory."""
         if "_utf8" in self.__dict__ or len(self.content) <= UTF8_CHECK_BYTES:
             return self._utf8 is not None
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        view = memoryview(self.content)
-        try:
-            for start in range(0, len(view), UTF8_CHECK_BYTES):
-                decoder.decode(view[start : start + UTF8_CHECK_BYTES])
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-        return True
+        return is_utf8(self.content)
 
     @functools.cached_property
     def text(self) -> str:

@@ -31,6 +31,7 @@ from pastebox.core.model import (
     PasteFile,
     PasteSummary,
     Revision,
+    utf8_text,
 )
 from pastebox.core.tombstones import missing
 from pastebox.core.validation import (
@@ -96,10 +97,7 @@ def _file_rows(
         if name in seen:
             raise Invalid(f"two files are named {excerpt(name)}", field="name")
         seen.add(name)
-        try:
-            text: str | None = f.content.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
+        text = utf8_text(f.content)
         if is_e2ee and (
             text is None or not E2EE_CONTENT_RE.fullmatch(text) or len(text) % 4 == 1
         ):  # no base64 text has a length of 1 modulo 4
