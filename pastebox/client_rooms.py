@@ -16,6 +16,8 @@ from pastebox.client import STDIN, auth_headers, header_value, load_settings, se
 from pastebox.client_http import EXIT_USAGE, ClientError, ServerError, printable, request_json
 from pastebox.core.ids import normalize_room_id, show_room_id
 
+PIN_ENV = "PASTEBOX_ROOM_PIN"
+
 PIN_HEADER = "X-Room-Pin"
 # How a file name travels in a multipart header: as browsers write it.
 _FILENAME_ESCAPES = str.maketrans({'"': "%22", "\r": "%0D", "\n": "%0A"})
@@ -195,10 +197,14 @@ def add_room_command(commands: argparse._SubParsersAction, add_client_flags: Any
     send.add_argument("file", nargs="?", metavar="FILE", help="a file to send (none or '-': stdin)")
     get = actions.add_parser("get", help="print a room's current text")
     get.add_argument("room", metavar="ROOM", help="room id (abcde-fghjk) or link")
-    for parser, help_text in (
-        (new, "protect the room with a four-digit PIN"),
-        (send, "the room's PIN (sent in the X-Room-Pin header)"),
-        (get, "the room's PIN (sent in the X-Room-Pin header)"),
+    pin_help = (
+        f"the room's PIN (sent in the X-Room-Pin header); default ${PIN_ENV}, which, unlike a"
+        " flag, other users of this machine cannot read in the process list"
+    )
+    for parser, help_text, default in (
+        (new, "protect the room with a four-digit PIN", None),
+        (send, pin_help, os.environ.get(PIN_ENV)),
+        (get, pin_help, os.environ.get(PIN_ENV)),
     ):
         add_client_flags(parser)
-        parser.add_argument("--pin", metavar="PIN", help=help_text)
+        parser.add_argument("--pin", metavar="PIN", help=help_text, default=default)

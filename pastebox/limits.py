@@ -287,11 +287,14 @@ class Lockout:
 
     def _evict(self, now: float) -> None:
         """Forget targets past max_targets: of the EVICTION_SCAN least recently failed, the one
-        whose lock ends soonest (an unlocked one first), so failures sent only to crowd a lock
-        out of memory do not lift it."""
+        with the fewest failures (then the one whose lock ends soonest), so failures sent only
+        to crowd a count out of memory do not reset it: a target whose lock has just ended
+        still has its count, and loses it only to targets that failed as often."""
         while len(self._failures) > self.max_targets:
             oldest = itertools.islice(self._failures.items(), EVICTION_SCAN)
-            target, _ = min(oldest, key=lambda item: self._locked_for_state(item[1], now))
+            target, _ = min(
+                oldest, key=lambda item: (item[1][0], self._locked_for_state(item[1], now))
+            )
             del self._failures[target]
 
     def forgive(self, ticket: "LockoutTicket") -> None:

@@ -92,3 +92,10 @@ def test_an_unknown_room_is_one_line_and_exit_1(pastebox, live_server):
     result = pastebox("room", "get", "zzzzz-zzzzz", "--server", live_server.url)
     assert result.returncode == 1
     assert "no such room" in one_line(result.stderr)
+
+
+def test_the_pin_may_come_from_the_environment_out_of_the_process_list(pastebox, live_server):
+    url, _ = new_room(pastebox, live_server.url, "--pin", PIN)
+    env = {"PASTEBOX_ROOM_PIN": PIN}
+    assert pastebox("room", "send", url, input=b"from env", env=env).returncode == 0
+    assert pastebox("room", "get", url, env=env).stdout == b"from env"

@@ -88,3 +88,24 @@ def test_a_paste_page_without_a_form_sets_no_cookie(app):
     """Public paste pages stay cacheable: no Set-Cookie unless the page has a form."""
     res = page(app, create(app))
     assert res.headers.getall("Set-Cookie") == []
+
+
+def test_a_form_the_browser_says_came_from_another_origin_is_refused_with_a_matching_token(app):
+    """A page on another port of this host can set the token cookie (cookies ignore ports) and
+    send the same value in its form; the browser still labels the request same-site, not
+    same-origin, and that is refused."""
+    token = csrf(app)
+    fields = [("csrf", token), *block("a.txt", "tossed"), ("submit", "1")]
+    body, content_type = multipart(*fields)
+    for site, status in (("same-site", 403), ("cross-site", 403), ("same-origin", 303)):
+        headers = {**BROWSER, "Content-Type": content_type, "Sec-Fetch-Site": site}
+        app.post("/new", body, headers=headers, status=status)
+
+
+def test_a_room_form_the_browser_says_came_from_another_port_writes_nothing(app):
+    res = app.post("/rooms", {"csrf": csrf(app), "action": "new"}, headers=BROWSER, status=303)
+    room = res.headers["Location"]
+    forged = {"csrf": csrf(app), "content": "forged by a same-site page"}
+    headers = {**BROWSER, "Sec-Fetch-Site": "same-site"}
+    app.post(f"{room}/send", forged, headers=headers, status=403)
+    assert app.get(room, headers={"Accept": "text/plain"}).text == ""

@@ -378,3 +378,11 @@ def test_the_forms_of_a_room_that_is_gone_are_404(app, path):
     room_id = new_room(app)
     post_form(app, f"/r/{room_id}/delete", [], status=303)
     post_form(app, f"/r/{room_id}/{path}", [("content", "x")], status=404)
+
+
+def test_a_pin_in_the_address_lets_the_browser_in_and_leaves_the_address(app):
+    room_id = new_room(app, pin="4821")
+    other = another_browser(app)
+    res = other.get(f"/r/{room_id}?pin=4821", headers=BROWSER, status=303)
+    assert res.headers["Location"] == f"/r/{room_id}"
+    assert 'id="send-form"' in room_page(other, room_id).text

@@ -369,11 +369,12 @@ def test_a_token_of_one_room_opens_no_other(app):
     assert_json_error(res, 401, "pin_required")
 
 
-def test_the_join_link_opens_a_pin_room_and_hands_a_device_token(app):
+def test_the_join_link_opens_a_pin_room_and_hands_a_joining_device_a_token(app):
     made = new_room(app, PIN, extra_environ=from_address("10.9.9.9"))
     app.reset()
     query = made["joinUrl"].split("?", 1)[1]
-    res = app.get(f"{ROOMS}/{made['roomId']}?{query}")
+    assert "X-Device-Token" not in app.get(f"{ROOMS}/{made['roomId']}?{query}").headers
+    res = app.get(f"{ROOMS}/{made['roomId']}?{query}", headers={"X-Room-Join": "1"})
     assert res.json["hasPin"] is True
     token = res.headers["X-Device-Token"]
     assert app.get(f"{ROOMS}/{made['roomId']}", headers=device_header(token)).status_int == 200

@@ -133,9 +133,9 @@ def test_a_device_token_of_another_room_does_not_open_this_one(core):
         rooms.enter(core, room_id, phone(device_token=other))
 
 
-def test_an_invite_lets_a_device_in_without_the_pin_and_gives_it_a_device_token(core):
+def test_an_invite_lets_a_device_in_without_the_pin_and_gives_a_joining_one_a_device_token(core):
     made = rooms.create(core, PIN, LAPTOP)
-    entered = rooms.enter(core, made.entered.room.id, phone(invite=made.invite))
+    entered = rooms.enter(core, made.entered.room.id, phone(invite=made.invite, joins=True))
     assert entered.device_token
     assert rooms.enter(core, made.entered.room.id, phone(device_token=entered.device_token))
 
@@ -152,16 +152,29 @@ def test_a_new_invite_works_and_a_room_without_a_pin_needs_none(core):
     made = rooms.create(core, PIN, LAPTOP)
     fresh = rooms.invite(core, made.entered)
     assert fresh and fresh != made.invite
-    assert rooms.enter(core, made.entered.room.id, phone(invite=fresh)).device_token
+    assert rooms.enter(core, made.entered.room.id, phone(invite=fresh, joins=True)).device_token
     assert rooms.invite(core, rooms.create(core, None, LAPTOP).entered) is None
 
 
-def test_at_most_twenty_invites_live_per_room_the_oldest_dropped(core):
+def test_an_invite_used_without_joining_opens_the_room_for_that_request_and_mints_nothing(core):
+    """A script using the join link on every call (the CLI does) piles up no device tokens,
+    which would push members' out past MAX_DEVICE_KEYS."""
+    made = rooms.create(core, PIN, LAPTOP)
+    for _ in range(rooms.MAX_DEVICE_KEYS + 1):
+        entered = rooms.enter(core, made.entered.room.id, phone(invite=made.invite))
+        assert entered.device_token is None
+    member = phone(device_token=made.entered.device_token)
+    assert rooms.enter(core, made.entered.room.id, member).room.id == made.entered.room.id
+
+
+def test_at_most_max_invites_live_per_room_the_oldest_dropped(core):
     made = rooms.create(core, PIN, LAPTOP)
     invites = [rooms.invite(core, made.entered) for _ in range(rooms.MAX_INVITES)]
     with pytest.raises(Unauthorized):  # the creation's invite was the oldest
         rooms.enter(core, made.entered.room.id, phone(invite=made.invite))
-    assert rooms.enter(core, made.entered.room.id, phone(invite=invites[0])).device_token
+    assert rooms.enter(
+        core, made.entered.room.id, phone(invite=invites[0], joins=True)
+    ).device_token
 
 
 def test_wrong_invites_are_throttled(core):

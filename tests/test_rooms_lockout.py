@@ -121,7 +121,7 @@ def test_an_invite_still_joins_while_the_pin_is_locked(core):
     for n in range(30):
         guess(core, made.entered.room.id, wrong(GUESSER, n))
     joined = rooms.enter(
-        core, made.entered.room.id, RoomPass(invite=made.invite, client=FRIEND.client)
+        core, made.entered.room.id, RoomPass(invite=made.invite, client=FRIEND.client, joins=True)
     )
     assert joined.device_token
 
@@ -203,3 +203,18 @@ def test_a_locked_target_outlives_a_flood_of_other_targets():
         lockout.begin((f"room-pin-client:{n}",), 1)
     assert lockout.locked_for("room-pin:kept", 2) == 58
     assert len(lockout._failures) == 100
+
+
+def test_a_count_whose_lock_has_ended_outlives_a_flood_of_other_targets():
+    """A flood of fresh targets must not make the lockout forget a room's failures once its
+    lock is over: the room would get 5 free guesses again after every flood."""
+    lockout = Lockout(free=5, base=60, max_targets=100)
+    now = 0.0
+    for _ in range(8):  # waiting out each lock: 60, 120, 240 s
+        now += lockout.locked_for("room-pin:kept", now)
+        lockout.begin(("room-pin:kept",), now)
+    now += lockout.locked_for("room-pin:kept", now)  # the last lock is over
+    for n in range(1000):
+        lockout.begin((f"room-pin-client:{n}",), now)
+    lockout.begin(("room-pin:kept",), now)  # the ninth failure locks for 60 s x 2^4
+    assert lockout.locked_for("room-pin:kept", now) == 60 * 2**4

@@ -4,7 +4,7 @@ texts and files; it lives while it is used (up to a maximum) and may be guarded 
 Who may enter (`enter`), in this order: an unknown or expired room is 404 (a miss, counted per
 client); a room without a PIN lets everyone in; a device token of the room lets its holder in,
 never throttled (a guesser can delay new joins, never evict members); a live invite lets its
-holder in with a new device token; else the PIN: missing 401, and every guess is counted per
+holder in (with a new device token when it asks to stay); else the PIN: missing 401, and every guess is counted per
 room and per client before it is checked (limits.Lockout), so a locked room refuses even the
 right one; wrong 403; right: in, with a new device token when the device asks to stay
 (`RoomPass.joins`: a browser). Every operation takes the `Entered` proof.
@@ -46,7 +46,9 @@ PIN_OPSLIMIT = 2
 PIN_MEMLIMIT = 8 * 1024 * 1024
 TEXT_TYPE = "text/plain; charset=utf-8"
 MAX_DEVICE_CHARS = 64
-MAX_INVITES = 20  # live invites per room; a new one drops the oldest
+# Live invites per room; a new one drops the oldest. Every load of the room page mints one
+# (its QR code), so a code shown stays good for this many loads by any member, within its ttl.
+MAX_INVITES = 100
 MAX_DEVICE_KEYS = 200  # device tokens per room; a new one drops the oldest (members only add them)
 ID_ATTEMPTS = 5  # 31**10 ids: a collision is rare, five in a row means something is broken
 
@@ -87,7 +89,8 @@ def enter(core: Core, room_id: str, who: RoomPass) -> Entered:
         return _entered(core, room, who, None, now)
     if who.invite:
         if _holds_key(core, room.id, who.invite, "invite", now):
-            return _entered(core, room, who, _new_device_token(core, room, now), now)
+            token = _new_device_token(core, room, now) if who.joins else None
+            return _entered(core, room, who, token, now)
         core.throttle.refuse_wrong(("room-join:" + room.id, "room-join-client:" + who.client), now)
     if not who.pin:
         raise Unauthorized("this room needs its PIN", code="pin_required", field="pin")

@@ -22,6 +22,8 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
 _NEW = "pastebox.csrf_new"
 VERIFIED = "pastebox.csrf_ok"
 HANDED_OUT = "pastebox.csrf_handed_out"
+FETCH_SITE = "HTTP_SEC_FETCH_SITE"
+SAME_ORIGIN = ("same-origin", "none")  # "none": the user's own action (typed, bookmarked)
 
 
 def csrf_token() -> str:
@@ -46,7 +48,19 @@ def renew_csrf() -> None:
 
 
 def check_csrf(value: str | None) -> None:
-    """Refuse a form POST whose token is missing or differs from the cookie's."""
+    """Refuse a form POST whose token is missing or differs from the cookie's, or that the
+    browser says came from another origin.
+
+    Cookies ignore ports: a page served from another port of the same host can overwrite the
+    token's cookie with a value of its own and send that value in its form (the token matches).
+    Sec-Fetch-Site, which browsers set and pages cannot, tells such a request apart: it is
+    "same-site", not "same-origin". A client that sends no such header is judged by the token."""
+    site = bottle.request.environ.get(FETCH_SITE)
+    if site is not None and site not in SAME_ORIGIN:
+        raise Forbidden(
+            "this form was sent from another site; reload the page and send it again",
+            code="csrf",
+        )
     cookie = bottle.request.get_cookie(CSRF_COOKIE) or ""
     # Both checked for shape before the comparison, and compared as bytes: compare_digest
     # raises on a str with non-ASCII characters (a 500 for any client that sends one).

@@ -114,6 +114,9 @@ def room_page(services: Services, room_id: str):
         query = bottle.request.environ.get("QUERY_STRING", "")
         return redirect(f"/r/{bare}" + (f"?{query}" if query else ""))
     joining = "join" in bottle.request.query
+    # A secret in the address (?join=, or ?pin= typed by hand) leaves it at once: the 303
+    # keeps it out of the history and the address bar once it has let the browser in.
+    with_secret = joining or "pin" in bottle.request.query
     try:
         entered = room_access.enter(services, room_id, joins=True)
     except NotFound as exc:
@@ -124,7 +127,7 @@ def room_page(services: Services, room_id: str):
         if isinstance(exc, Unauthorized):  # no PIN sent: the prompt, unless a link was wrong
             exc = STALE_LINK if joining else None
         return _pin_page(room_id, exc)
-    if joining:
+    if with_secret:
         response = redirect(f"/r/{entered.room.id}")
         _hand_over(services, response, entered, {})
         return response
@@ -291,8 +294,11 @@ def _enter_by_form(services: Services, room_id: str, fields: dict[str, str]) -> 
     refusal here raises: the route answers it (an error page, or JSON to rooms.js) except the
     door's, which is the PIN prompt for a browser's form."""
     check_csrf(fields.get(CSRF_FIELD))
+    who = _room_pass(services, fields)
+    if who.pin is not None:  # an argon2 run: paid for, as the API's and the prompt's are
+        take_write_token(services, who.client)
     try:
-        return rooms.enter(services.core, room_id, _room_pass(services, fields))
+        return rooms.enter(services.core, room_id, who)
     except DOOR_REFUSALS as exc:
         if wants_json(bottle.request):
             raise
