@@ -174,10 +174,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         proc, url = start_server(str(Path(tmp) / "bench.db"))
         try:
-            paste = post_json(url + "/api/v1/pastes", {"content": SAMPLE, "language": "python"})
+            paste = post_json(url + "/api/v1/pastes", {"content": SAMPLE, "syntax": "python"})
             room = post_json(url + "/api/rooms", {})["roomId"]
             post_json(url + f"/api/rooms/{room}/content", {"content": "hello from the bench"})
-            paths = [f"/raw/{paste['id']}", f"/api/v1/pastes/{paste['id']}"]
+            paths = [f"/raw/{paste['publicId']}", f"/api/v1/pastes/{paste['publicId']}"]
             probe(url, paths, 2.0, args.probe_gap)  # warm up
             alone, beside, polls, statuses, failures = [], [], [], {}, 0
             for _ in range(args.rounds):

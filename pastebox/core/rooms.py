@@ -256,7 +256,12 @@ def _check_size(core: Core, size: int) -> None:
         raise TooLarge(f"{size} bytes is over a room's limit of {limit} bytes per item")
 
 
+def device_name(name: str) -> str:
+    """A device's chosen name as a feed shows it: one line, no control or format characters
+    (bidi overrides, zero-width), at most MAX_DEVICE_CHARS characters."""
+    shown = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    return " ".join(shown.split())[:MAX_DEVICE_CHARS]
+
+
 def _device(who: RoomPass) -> str:
-    """The device's chosen name, as shown in the feed: no control characters, at most 64."""
-    name = "".join(c for c in who.device if unicodedata.category(c)[0] != "C")
-    return name.strip()[:MAX_DEVICE_CHARS]
+    return device_name(who.device)

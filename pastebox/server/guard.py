@@ -18,7 +18,7 @@ from typing import Any
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
-from waitress.task import ErrorTask, ThreadedTaskDispatcher
+from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 
 from pastebox.config import Config
 from pastebox.limits import client_key
@@ -165,9 +165,33 @@ class JsonErrorTask(ErrorTask):
         self.write(body)
 
 
+class KeepAliveTask(WSGITask):
+    """waitress 3 closes an HTTP/1.1 connection after every reply without a Content-Length, even
+    one that has no body by definition (204, 304), which bottle sends without one: a room page
+    polling its feed every second opened a new connection for every 304. Such a reply ends with
+    its headers, so the connection stays open (unless the client asked to close it)."""
+
+    _keeping = False
+
+    def build_response_header(self) -> bytes:
+        asked_to_close = self.request.headers.get("CONNECTION", "").lower() == "close"
+        if self.has_body or self.version != "1.1" or asked_to_close:
+            return super().build_response_header()
+        self._keeping = True
+        try:
+            return super().build_response_header()
+        finally:
+            self._keeping = False
+
+    def set_close_on_finish(self) -> None:
+        if not self._keeping:
+            super().set_close_on_finish()
+
+
 class GuardedChannel(HTTPChannel):
     """One connection: it tells its server what it holds and when its request began."""
 
+    task_class = KeepAliveTask
     error_task_class = JsonErrorTask
 
     started = 0.0  # monotonic time of the first byte of the request being received

@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import bottle
 
@@ -26,16 +26,14 @@ from pastebox.web.requests import SAFE_METHODS, client
 
 ROOM_COOKIE = "pastebox_room"  # the device token of this browser in the room of its path
 DEVICE_COOKIE = "pastebox_device"  # the device's chosen name (set by the room page)
+DEVICE_COOKIE_SECONDS = 365 * 86400
 PIN_HEADER = "HTTP_X_ROOM_PIN"
 TOKEN_HEADER = "HTTP_X_DEVICE_TOKEN"
 NAME_HEADER = "HTTP_X_DEVICE_NAME"
 JOIN_HEADER = "HTTP_X_ROOM_JOIN"  # "1": a script asks to stay, as a browser joining does
 CSRF_HEADER = "HTTP_X_CSRF_TOKEN"
-MAX_DEVICE_NAME = 64
 MAX_SECRET_CHARS = 256  # a PIN is 4 digits and a token 43 characters: longer is not one
 DEVICE_ID_CHARS = 16
-# Control and format characters never reach a feed a page shows.
-_UNSHOWN_RE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 # (marker in the User-Agent, label), first match wins: tools, then browsers, then systems.
 _TOOLS = (
     ("curl/", "curl"), ("Wget/", "wget"), ("pastebox-cli/", "pastebox CLI"),
@@ -94,14 +92,13 @@ def device_label(user_agent: str) -> str:
 
 
 def device_name(request: bottle.BaseRequest) -> str:
-    """The name the device chose (X-Device-Name, else the pastebox_device cookie), shown as
-    sent but for invisible characters and at most MAX_DEVICE_NAME characters; else a label
-    from its User-Agent."""
+    """The name the device chose (X-Device-Name, else the pastebox_device cookie) as a feed
+    shows it (rooms.device_name); else a label from its User-Agent."""
     chosen = _header(request.environ, NAME_HEADER)
     if chosen is None:
         cookie = request.get_cookie(DEVICE_COOKIE)
         chosen = unquote(cookie, errors="replace") if cookie else None
-    name = _UNSHOWN_RE.sub("", chosen or "").strip()[:MAX_DEVICE_NAME]
+    name = rooms.device_name(chosen or "")
     return name or device_label(request.environ.get("HTTP_USER_AGENT", ""))
 
 
@@ -216,6 +213,14 @@ def hand_token(
     response.set_header("X-Device-Token", entered.device_token)
     for header in _room_cookies(entered.room.id, entered.device_token, max_age, secure=secure):
         response.add_header("Set-Cookie", header)
+
+
+def remember_device_name(response: bottle.BaseResponse, name: str, *, secure: bool) -> None:
+    """Keep the name a device chose for its next visits (every room: it names the device)."""
+    flags = f"Path=/; Max-Age={DEVICE_COOKIE_SECONDS}; HttpOnly; SameSite=Lax" + (
+        "; Secure" if secure else ""
+    )
+    response.add_header("Set-Cookie", f"{DEVICE_COOKIE}={quote(name, safe='')}; {flags}")
 
 
 def forget_token(response: bottle.BaseResponse, room_id: str) -> None:

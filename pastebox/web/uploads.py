@@ -5,12 +5,15 @@ media type sniffed from its bytes (core/media.py; the client's Content-Type is n
 from dataclasses import dataclass
 from typing import Any
 
+from pastebox.config import ROOM_BODY_SLACK
 from pastebox.core import media
 from pastebox.core.errors import Invalid, TooLarge, UnsupportedMedia, excerpt
 from pastebox.limits import read_body_into
 from pastebox.web.payload import media_type, parse_multipart
 
-FORM_SLACK = 64 * 1024  # the multipart framing and the small text fields beside a file
+# The multipart framing and the small text fields beside a file: the same slack as the
+# settings' room_max_body_bytes, so the buffer budget checked at start holds any upload.
+FORM_SLACK = ROOM_BODY_SLACK
 MAX_FIELD_BYTES = 64 * 1024  # one text field of an upload form (a device name, a CSRF token)
 
 

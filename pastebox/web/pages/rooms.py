@@ -44,9 +44,6 @@ from pastebox.web.requests import base_url, client, is_https, wants_json
 from pastebox.web.responses import NO_STORE, json_response, redirect
 from pastebox.web.uploads import FORM_SLACK, read_form, read_raw
 
-DEVICE_COOKIE = "pastebox_device"
-DEVICE_COOKIE_SECONDS = 365 * 86400
-MAX_DEVICE_CHARS = 64
 # Milliseconds between polls of the feed while the page is visible, and while it is hidden.
 POLL_VISIBLE_MS, POLL_HIDDEN_MS = 1000, 15000
 QR_SCALE, QR_BORDER = 6, 4  # pixels per module; the quiet zone readers need, in modules
@@ -327,9 +324,8 @@ def _sent(services: Services, entered: Entered, fields: dict[str, str]) -> bottl
 
 
 def device_name(fields: dict[str, str]) -> str:
-    """The device name a form sends ("" when none): one line, at most MAX_DEVICE_CHARS."""
-    name = " ".join(fields.get("device", "").split())
-    return name[:MAX_DEVICE_CHARS]
+    """The device name a form sends ("" when none), as a feed shows it."""
+    return rooms.device_name(fields.get("device", ""))
 
 
 def _room_pass(services: Services, fields: dict[str, str]) -> RoomPass:
@@ -348,7 +344,4 @@ def _hand_over(
     room_access.hand_token(response, entered, secure, services.cfg.room_max_ttl)
     name = device_name(fields)
     if name:
-        flags = f"Path=/; Max-Age={DEVICE_COOKIE_SECONDS}; HttpOnly; SameSite=Lax" + (
-            "; Secure" if secure else ""
-        )
-        response.add_header("Set-Cookie", f"{DEVICE_COOKIE}={quote(name, safe='')}; {flags}")
+        room_access.remember_device_name(response, name, secure=secure)

@@ -1,0 +1,45 @@
+"""A reply with no body by definition (304) keeps its HTTP/1.1 connection open on a real server:
+a room page polls its feed every second, and a 304 that closed the connection cost a new one
+per poll (waitress closes after any reply without a Content-Length, which bottle drops on 304)."""
+
+import http.client
+import json
+
+from helpers import ROOMS, server_address
+
+
+def feed_path(conn: http.client.HTTPConnection) -> str:
+    conn.request("POST", ROOMS, body=b"{}", headers={"Content-Type": "application/json"})
+    room = json.loads(conn.getresponse().read())["roomId"]
+    return f"{ROOMS}/{room}/feed"
+
+
+def test_a_304_keeps_the_connection_for_the_next_poll(live_server):
+    conn = http.client.HTTPConnection(*server_address(live_server.url), timeout=10)
+    path = feed_path(conn)
+    conn.request("GET", path)
+    first = conn.getresponse()
+    first.read()
+    socket_before = conn.sock
+    for _ in range(3):
+        conn.request("GET", path, headers={"If-None-Match": first.headers["ETag"]})
+        again = conn.getresponse()
+        again.read()
+        assert again.status == 304
+        assert again.headers.get("Connection") is None
+    assert conn.sock is socket_before  # never reopened: the server kept it
+    conn.close()
+
+
+def test_a_304_still_closes_when_the_client_asks_to(live_server):
+    conn = http.client.HTTPConnection(*server_address(live_server.url), timeout=10)
+    path = feed_path(conn)
+    conn.request("GET", path)
+    first = conn.getresponse()
+    first.read()
+    headers = {"If-None-Match": first.headers["ETag"], "Connection": "close"}
+    conn.request("GET", path, headers=headers)
+    closing = conn.getresponse()
+    closing.read()
+    assert closing.status == 304 and closing.headers["Connection"] == "close"
+    conn.close()
