@@ -77,14 +77,16 @@
     return copyBySelection(text);
   }
 
+  // Shared with the room page's script (rooms.js), which loads after this one.
+  window.pastebox = { copyText: copyText };
+
   function copyBySelection(text) {
     // Plain-HTTP LAN origins have no async clipboard: copy through a selected textarea.
     return new Promise(function (resolve, reject) {
       var area = document.createElement("textarea");
       area.value = text;
       area.setAttribute("readonly", "");
-      area.style.position = "fixed";
-      area.style.top = "-1000px";
+      area.className = "offscreen";
       document.body.appendChild(area);
       area.select();
       var done = false;

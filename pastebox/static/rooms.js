@@ -45,28 +45,11 @@
 
   // -- copy --------------------------------------------------------------------------------
 
-  function copyBySelection(text) {
-    // Plain-HTTP LAN origins have no async clipboard: copy through a selected textarea.
-    return new Promise(function (resolve, reject) {
-      var area = document.createElement("textarea");
-      area.value = text;
-      area.setAttribute("readonly", "");
-      area.className = "offscreen";
-      document.body.appendChild(area);
-      area.select();
-      var done = false;
-      try { done = document.execCommand("copy"); } catch (e) { done = false; }
-      document.body.removeChild(area);
-      if (done) resolve(); else reject(new Error("copy refused"));
-    });
+  // The one copy of pastebox.js (navigator.clipboard, else a selected text box on plain HTTP).
+  function copyText(text) {
+    return window.pastebox.copyText(text);
   }
 
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text).catch(function () { return copyBySelection(text); });
-    }
-    return copyBySelection(text);
-  }
 
   function onCopyClick(button) {
     var source = document.getElementById(button.getAttribute("data-copy"));
