@@ -241,3 +241,29 @@ def test_a_binary_paste_costs_the_core_no_copy_of_its_bytes(core):
     finally:
         tracemalloc.stop()
     assert peak <= 0.2 * UPLOAD, f"peak {peak / UPLOAD:.2f}x the upload"
+
+
+def test_a_whole_curl_upload_of_a_binary_paste_holds_its_body_once(app, tmp_path):
+    """Through the app, from a body as waitress hands it over (a file) to the 201: the file's
+    bytes go to the store as a view of the one body buffer, never copied out of it."""
+    body, content_type = multipart(("file", "big.bin", b"\xff" + os.urandom(UPLOAD - 1)))
+    path = tmp_path / "body"
+    path.write_bytes(body)
+    del body
+    replies = []
+    with path.open("rb") as stream:
+        environ = {
+            "REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "localhost",
+            "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1", "wsgi.url_scheme": "http",
+            "REMOTE_ADDR": "10.1.2.3", "HTTP_ACCEPT": "*/*", "CONTENT_TYPE": content_type,
+            "CONTENT_LENGTH": str(path.stat().st_size), "wsgi.input": stream,
+            "wsgi.errors": io.StringIO(),
+        }  # fmt: skip
+        tracemalloc.start()
+        try:
+            b"".join(app.app(environ, lambda status, headers, *_: replies.append(status)))
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert replies == ["201 Created"]
+    assert peak <= 1.3 * UPLOAD, f"peak {peak / UPLOAD:.2f}x the upload"

@@ -8,7 +8,7 @@ EXPOSURES = ("public", "unlisted", "private")
 UTF8_CHECK_BYTES = 256 * 1024
 
 
-def is_utf8(data: bytes) -> bool:
+def is_utf8(data: bytes | memoryview) -> bool:
     """Whether the bytes are UTF-8, checked a slice at a time: decoding a large file whole only
     to ask holds up to four times its size, and a failed decode of binary bytes twice it."""
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -22,13 +22,13 @@ def is_utf8(data: bytes) -> bool:
     return True
 
 
-def utf8_text(data: bytes) -> str | None:
+def utf8_text(data: bytes | memoryview) -> str | None:
     """The bytes as text when they are UTF-8, else None (a large file checked first, so bytes
     that are not text never cost a failed decode of their whole size)."""
     if len(data) > UTF8_CHECK_BYTES and not is_utf8(data):
         return None
     try:
-        return data.decode("utf-8")
+        return str(data, "utf-8")  # bytes or a view of an upload's buffer alike
     except UnicodeDecodeError:
         return None
 
@@ -36,7 +36,7 @@ def utf8_text(data: bytes) -> str | None:
 @dataclass(frozen=True)
 class NewFile:
     name: str
-    content: bytes
+    content: bytes | memoryview  # a view of an upload's body buffer, passed on uncopied
     language: str | None = None  # None: decide from name/content, later guessed at render time
 
 
@@ -84,7 +84,7 @@ class PasteFile:
     def _utf8(self) -> str | None:
         """The content decoded whole, once; None when it is not UTF-8."""
         try:
-            return self.content.decode("utf-8")
+            return str(self.content, "utf-8")
         except UnicodeDecodeError:
             return None
 
@@ -101,7 +101,7 @@ class PasteFile:
         """The content as text (bytes that are not UTF-8 replaced), decoded once."""
         if self._utf8 is not None:
             return self._utf8
-        return self.content.decode("utf-8", "replace")
+        return str(self.content, "utf-8", "replace")
 
 
 @dataclass(frozen=True)

@@ -86,9 +86,10 @@ def _files(body: bytes, content_type: str, name: str, options: dict[str, str], p
     files = []
     for part in parts:
         if part.filename is not None:
-            files.append(NewFile(name=part.filename, content=bytes(part.data), language=None))
+            # A view of the body buffer, not a copy: the bytes are held once to the store.
+            files.append(NewFile(name=part.filename, content=part.data, language=None))
         elif part.name in ("content", "c", "text"):
-            content = bytes(part.data)
+            content = part.data
             files.append(NewFile(name=options.get("name", ""), content=content, language=lang))
         elif part.name not in OPTION_FIELDS:
             raise Invalid(f"unknown form field {part.name[:40]!r}", field=part.name[:40])
@@ -100,8 +101,8 @@ def _files(body: bytes, content_type: str, name: str, options: dict[str, str], p
 def _read(
     services: Services, request: bottle.BaseRequest, name: str
 ) -> tuple[dict[str, str], tuple[NewFile, ...]]:
-    """The options and files of a create. The body buffer, which the parts are views of, is
-    let go on return: only the files' own bytes go on to the core."""
+    """The options and files of a create. The files are views of the one body buffer (the
+    core and the store take any bytes-like), so an upload is held once."""
     body = read_body(request.environ, services.cfg.max_body_bytes)
     content_type = request.environ.get("CONTENT_TYPE", "")
     parts = (
