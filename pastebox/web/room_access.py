@@ -15,14 +15,13 @@ from urllib.parse import quote, unquote
 
 import bottle
 
-from pastebox.config import WEEK
 from pastebox.core import rooms
 from pastebox.core.errors import Forbidden, Invalid
 from pastebox.core.model import Entered, RoomPass
 from pastebox.web.context import Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf
 from pastebox.web.gates import take_write_token
-from pastebox.web.requests import SAFE_METHODS, client
+from pastebox.web.requests import SAFE_METHODS, client, is_https
 
 ROOM_COOKIE = "pastebox_room"  # the device token of this browser in the room of its path
 DEVICE_COOKIE = "pastebox_device"  # the device's chosen name (set by the room page)
@@ -202,15 +201,15 @@ def _room_cookies(room_id: str, token: str, max_age: int, *, secure: bool) -> li
     return [f"{ROOM_COOKIE}={token}; Path={path}; {flags}" for path in room_paths(room_id)]
 
 
-def hand_token(
-    response: bottle.BaseResponse, entered: Entered, secure: bool, max_age: int = WEEK
-) -> None:
+def hand_token(services: Services, response: bottle.BaseResponse, entered: Entered) -> None:
     """When the request just joined (by PIN or join link), give the device its new token: the
-    room cookie (a browser) and the X-Device-Token header (a script). `max_age` is the room's
-    longest life (cfg.room_max_ttl): the token never outlives the room anyway."""
+    room cookie (a browser; it lives as long as a room can, cfg.room_max_ttl) and the
+    X-Device-Token header (a script)."""
     if not entered.device_token:
         return
     response.set_header("X-Device-Token", entered.device_token)
+    secure = is_https(services, bottle.request)
+    max_age = services.cfg.room_max_ttl
     for header in _room_cookies(entered.room.id, entered.device_token, max_age, secure=secure):
         response.add_header("Set-Cookie", header)
 

@@ -9,11 +9,11 @@ The PIN travels as `-H 'X-Room-Pin: 1234'`; a device token as `-H 'X-Device-Toke
 import bottle
 
 from pastebox.core import media, rooms
-from pastebox.core.model import Entered
-from pastebox.web.api.rooms import file_url, reply, room_url, the_file, timestamp
+from pastebox.core.model import Entered, utf8_text
+from pastebox.web.api.rooms import content_json, reply, room_url, sent_file_json, the_file
 from pastebox.web.context import Services
 from pastebox.web.payload import media_type
-from pastebox.web.requests import is_https, wants_download, wants_json
+from pastebox.web.requests import wants_download, wants_json
 from pastebox.web.responses import NO_STORE, file_response, text_response
 from pastebox.web.room_access import enter, hand_token
 from pastebox.web.uploads import read_form, read_raw
@@ -24,7 +24,7 @@ TEXT_FIELDS = ("content", "text", "c")  # a form's text field, as the paste surf
 
 def _text_reply(services: Services, entered: Entered, text: str, status: int = 200):
     response = text_response(text, status, **NO_STORE)
-    hand_token(response, entered, is_https(services, bottle.request), services.cfg.room_max_ttl)
+    hand_token(services, response, entered)
     return response
 
 
@@ -37,18 +37,16 @@ def get_text(services: Services, room_id: str):
 def _sent_text(services: Services, entered: Entered, text: str):
     room = rooms.set_content(services.core, entered, text)
     if wants_json(bottle.request):
-        body = {"success": True, "content": room.content, "timestamp": timestamp(room)}
-        return reply(services, entered, body)
+        return reply(services, entered, content_json(room))
     return _text_reply(services, entered, room_url(services, room.id) + "\n")
 
 
 def _sent_file(services: Services, entered: Entered, name: str, data: memoryview, sniffed: str):
     item = rooms.add_file(services.core, entered, name, data, sniffed)
-    url = file_url(services, entered.room.id, item)
+    sent = sent_file_json(services, entered.room.id, item)
     if wants_json(bottle.request):
-        body = {"success": True, "fileUrl": url, "fileName": item.name, "fileSize": item.size}
-        return reply(services, entered, body)
-    return _text_reply(services, entered, url + "\n")
+        return reply(services, entered, sent)
+    return _text_reply(services, entered, sent["fileUrl"] + "\n")
 
 
 def send(services: Services, room_id: str, name: str = ""):
@@ -68,10 +66,7 @@ def send(services: Services, room_id: str, name: str = ""):
     body = read_raw(environ, cap)
     entered = enter(services, room_id)
     if not name:
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            text = None
+        text = utf8_text(body)  # checked a slice at a time: a binary body is never decoded whole
         if text is not None:
             return _sent_text(services, entered, text)
     data = memoryview(body)
@@ -90,5 +85,5 @@ def room_file(services: Services, room_id: str, file_key: str, name: str):
         download=wants_download(bottle.request),
         private=True,
     )
-    hand_token(response, entered, is_https(services, bottle.request), services.cfg.room_max_ttl)
+    hand_token(services, response, entered)
     return response

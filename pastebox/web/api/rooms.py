@@ -15,7 +15,7 @@ from pastebox.web.api.bodies import unknown_field
 from pastebox.web.context import Services
 from pastebox.web.convert import iso
 from pastebox.web.payload import parse_json_object
-from pastebox.web.requests import base_url, is_https
+from pastebox.web.requests import base_url
 from pastebox.web.responses import NO_STORE, json_response
 from pastebox.web.room_access import enter, forget_token, hand_token, room_pass
 from pastebox.web.uploads import Upload, read_form
@@ -43,21 +43,20 @@ def room_url(services: Services, room_id: str) -> str:
     return f"{base_url(services, bottle.request)}/r/{room_id}"
 
 
+def file_path(room_id: str, item: RoomItem) -> str:
+    """Where a room's file is served: its key unguessable, then its name for the reader."""
+    return f"/r/{room_id}/files/{item.file_key}/{quote(item.name or 'file', safe='')}"
+
+
 def file_url(services: Services, room_id: str, item: RoomItem) -> str:
-    """Where a room's file is served: absolute, its key unguessable, its name for the reader."""
-    name = quote(item.name or "file", safe="")
-    return f"{room_url(services, room_id)}/files/{item.file_key}/{name}"
+    """The file's address as the API hands it out (fileUrl): absolute."""
+    return base_url(services, bottle.request) + file_path(room_id, item)
 
 
 def reply(services: Services, entered: Entered, body: Any, status: int = 200, **headers: str):
     """A room's JSON reply: no-store, and the device's new token when it just joined."""
     response = json_response(body, status, **NO_STORE, **headers)
-    hand_token(
-        response,
-        entered,
-        is_https(services, bottle.request),
-        services.cfg.room_max_ttl,
-    )
+    hand_token(services, response, entered)
     return response
 
 
@@ -67,6 +66,22 @@ def _info(room: Room) -> dict[str, Any]:
 
 def timestamp(room: Room) -> str | None:
     return iso(room.content_at or room.created_at)
+
+
+def content_json(room: Room) -> dict[str, Any]:
+    """What a text sent to the room answers (the seed's PUT content), wherever it came from."""
+    return {"success": True, "content": room.content, "timestamp": timestamp(room)}
+
+
+def sent_file_json(services: Services, room_id: str, item: RoomItem) -> dict[str, Any]:
+    """What a file sent to the room answers (the seed's upload), wherever it came from."""
+    return {
+        "success": True,
+        "fileUrl": file_url(services, room_id, item),
+        "fileName": item.name,
+        "fileSize": item.size,
+        "mediaType": item.media_type,
+    }
 
 
 # -- the seed's API --------------------------------------------------------------------------
@@ -111,11 +126,7 @@ def put_content(services: Services, room_id: str):
         raise Invalid("content is required, as a string", code="content_required", field="content")
     entered = enter(services, room_id, body)
     room = rooms.set_content(services.core, entered, content)
-    return reply(
-        services,
-        entered,
-        {"success": True, "content": room.content, "timestamp": timestamp(room)},
-    )
+    return reply(services, entered, content_json(room))
 
 
 def get_content(services: Services, room_id: str):
@@ -142,14 +153,7 @@ def upload(services: Services, room_id: str):
     entered = enter(services, room_id, form.fields)
     sent = the_file(form.files)
     item = rooms.add_file(services.core, entered, sent.name, sent.data, sent.media_type)
-    body = {
-        "success": True,
-        "fileUrl": file_url(services, entered.room.id, item),
-        "fileName": item.name,
-        "fileSize": item.size,
-        "mediaType": item.media_type,
-    }
-    return reply(services, entered, body)
+    return reply(services, entered, sent_file_json(services, entered.room.id, item))
 
 
 # -- the feed the room page polls ------------------------------------------------------------
@@ -192,7 +196,7 @@ def feed(services: Services, room_id: str):
     tag = etag(room, devices)
     if matches(bottle.request.environ.get("HTTP_IF_NONE_MATCH", ""), tag):
         response = bottle.HTTPResponse(status=304, ETag=tag, **NO_STORE)
-        hand_token(response, entered, is_https(services, bottle.request), services.cfg.room_max_ttl)
+        hand_token(services, response, entered)
         return response
     items = rooms.feed(services.core, entered)
     body = {

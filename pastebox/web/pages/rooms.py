@@ -11,7 +11,6 @@ takes its write token in the handler, so that a refusal comes back on its page.
 import base64
 import dataclasses
 import io
-from urllib.parse import quote
 
 import bottle
 import segno
@@ -25,8 +24,9 @@ from pastebox.core.errors import (
     RateLimited,
     Unauthorized,
 )
-from pastebox.core.model import Entered, Room, RoomItem, RoomPass
+from pastebox.core.model import Entered, Room, RoomPass
 from pastebox.web import room_access
+from pastebox.web.api.rooms import file_path
 from pastebox.web.context import Services
 from pastebox.web.csrf import CSRF_FIELD, check_csrf
 from pastebox.web.errors import error_response, json_error, page_response
@@ -162,7 +162,7 @@ def _room_response(
         max_file_bytes=services.cfg.room_max_file_bytes,
         invite_ttl=exact_duration(services.cfg.room_invite_ttl),
         poll_ms=(POLL_VISIBLE_MS, POLL_HIDDEN_MS),
-        file_url=lambda item: file_url(room.id, item),
+        file_url=lambda item: file_path(room.id, item),
         is_image=lambda item: item.kind == "file" and media.is_image(item.media_type),
         human_size=human_size,
         iso_text=iso_text,
@@ -175,11 +175,6 @@ def time_left(room: Room, now: float) -> str:
     """'23 hours left': the largest whole unit before the room expires without activity."""
     left = room.expires_at - now
     return "expiring now" if left < 60 else f"{human_delta(left)} left"
-
-
-def file_url(room_id: str, item: RoomItem) -> str:
-    """Where a file of the feed is served: its unguessable key, then its name (for saving)."""
-    return f"/r/{room_id}/files/{item.file_key}/{quote(item.name or 'file', safe='')}"
 
 
 def _join_link(services: Services, entered: Entered) -> str:
@@ -340,8 +335,7 @@ def _hand_over(
 ) -> None:
     """What the browser keeps: a new device token (room_access), and the device name a form
     sent, for the next visit's forms and the feed's items."""
-    secure = is_https(services, bottle.request)
-    room_access.hand_token(response, entered, secure, services.cfg.room_max_ttl)
+    room_access.hand_token(services, response, entered)
     name = device_name(fields)
     if name:
-        room_access.remember_device_name(response, name, secure=secure)
+        room_access.remember_device_name(response, name, secure=is_https(services, bottle.request))
