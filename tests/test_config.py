@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from pastebox.config import Config, ConfigError, load_config, markdown_table, parse_ttl, settings
+from pastebox.config import Config, ConfigError, load_config, markdown_table, settings
+from pastebox.config_values import parse_ttl
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

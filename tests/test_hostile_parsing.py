@@ -7,7 +7,7 @@ import json
 import pytest
 from helpers import CURL, KB, MB, assert_cheap, assert_json_error
 
-from pastebox.config import parse_ttl
+from pastebox.config_values import parse_ttl
 from pastebox.core import accounts, pastes, search
 from pastebox.web import payload, requests
 

@@ -3,7 +3,7 @@
 import math
 from datetime import UTC, datetime
 
-from pastebox.config import parse_ttl
+from pastebox.config_values import parse_ttl
 from pastebox.core.errors import Invalid, excerpt
 
 

@@ -10,7 +10,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from pastebox import render
-from pastebox.config import Config, parse_ttl
+from pastebox.config import Config
+from pastebox.config_values import parse_ttl
 from pastebox.core.model import User
 from pastebox.web import templating
 from pastebox.web.context import SERVICES_KEY, Services
