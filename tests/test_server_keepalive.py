@@ -14,17 +14,25 @@ def feed_path(conn: http.client.HTTPConnection) -> str:
     return f"{ROOMS}/{room}/feed"
 
 
-def test_a_304_keeps_the_connection_for_the_next_poll(live_server):
+def get(conn: http.client.HTTPConnection, path: str, **headers: str):
+    conn.request("GET", path, headers=headers)
+    response = conn.getresponse()
+    response.read()
+    return response
+
+
+def first_poll(live_server) -> tuple[http.client.HTTPConnection, str, str]:
+    """A connection, the feed of a new room on it, and the feed's ETag from a first poll."""
     conn = http.client.HTTPConnection(*server_address(live_server.url), timeout=10)
     path = feed_path(conn)
-    conn.request("GET", path)
-    first = conn.getresponse()
-    first.read()
+    return conn, path, get(conn, path).headers["ETag"]
+
+
+def test_a_304_keeps_the_connection_for_the_next_poll(live_server):
+    conn, path, tag = first_poll(live_server)
     socket_before = conn.sock
     for _ in range(3):
-        conn.request("GET", path, headers={"If-None-Match": first.headers["ETag"]})
-        again = conn.getresponse()
-        again.read()
+        again = get(conn, path, **{"If-None-Match": tag})
         assert again.status == 304
         assert again.headers.get("Connection") is None
     assert conn.sock is socket_before  # never reopened: the server kept it
@@ -32,14 +40,7 @@ def test_a_304_keeps_the_connection_for_the_next_poll(live_server):
 
 
 def test_a_304_still_closes_when_the_client_asks_to(live_server):
-    conn = http.client.HTTPConnection(*server_address(live_server.url), timeout=10)
-    path = feed_path(conn)
-    conn.request("GET", path)
-    first = conn.getresponse()
-    first.read()
-    headers = {"If-None-Match": first.headers["ETag"], "Connection": "close"}
-    conn.request("GET", path, headers=headers)
-    closing = conn.getresponse()
-    closing.read()
+    conn, path, tag = first_poll(live_server)
+    closing = get(conn, path, **{"If-None-Match": tag, "Connection": "close"})
     assert closing.status == 304 and closing.headers["Connection"] == "close"
     conn.close()
